@@ -1,0 +1,3 @@
+using ServerlessDocker.Cli;
+
+return await SdockApp.RunAsync(args);

@@ -1,0 +1,247 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ServerlessDocker.Gateway.Execution;
+using ServerlessDocker.Gateway.Http;
+using ServerlessDocker.Gateway.Observability;
+
+namespace ServerlessDocker.Gateway.Async;
+
+/// <summary>
+/// Runs stored asynchronous calls: up to <c>asyncWorkers</c> at a time, each within its function's concurrency limit,
+/// retrying failures with the function's backoff, then POSTing the result to the call's X-Callback-Url.
+/// </summary>
+internal sealed class AsyncCallWorker(
+    CallStore store,
+    FunctionExecutor executor,
+    FunctionConcurrency concurrency,
+    FunctionRouter router,
+    GatewayMetrics metrics,
+    InvocationLog log,
+    CallbackSender callbacks,
+    ContainerFunctionsOptions options,
+    TimeProvider time,
+    ILogger<AsyncCallWorker> logger) : BackgroundService
+{
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private int _running;
+
+    /// <summary>Wakes the worker (a call was accepted or a slot was freed).</summary>
+    public void Wake() => _wake.Release();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var running = new List<Task>();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                running.RemoveAll(t => t.IsCompleted);
+                var free = router.Gateway.AsyncWorkers - Volatile.Read(ref _running);
+                if (free > 0)
+                {
+                    foreach (var call in await store.ClaimDueAsync(time.GetUtcNow(), free, stoppingToken).ConfigureAwait(false))
+                    {
+                        Interlocked.Increment(ref _running);
+                        running.Add(Task.Run(() => RunCallAsync(call, stoppingToken), CancellationToken.None));
+                    }
+                }
+
+                metrics.AsyncQueue.Set(await store.PendingCountAsync(stoppingToken).ConfigureAwait(false));
+                await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Async worker loop failed; retrying");
+                await Task.Delay(options.AsyncPollInterval, time, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        // Let running calls see the stop (their containers are removed) and put themselves back in the queue.
+        await Task.WhenAll(running).ConfigureAwait(false);
+    }
+
+    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    {
+        // The poll interval runs on the injected clock; a Wake() (new call, freed slot) ends the wait early.
+        using var poll = new CancellationTokenSource(options.AsyncPollInterval, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, poll.Token);
+        try
+        {
+            await _wake.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // Poll interval elapsed.
+        }
+    }
+
+    private async Task RunCallAsync(AsyncCall call, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await RunCallCoreAsync(call, stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            await store.RequeueAsync(call.Id, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            logger.LogInformation("Async call {CallId} interrupted by shutdown; queued again", call.Id);
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Async call {CallId} failed unexpectedly", call.Id);
+            await store.RequeueAsync(call.Id, time.GetUtcNow() + TimeSpan.FromSeconds(5), CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _running);
+            Wake();
+        }
+    }
+
+    private async Task RunCallCoreAsync(AsyncCall call, CancellationToken stoppingToken)
+    {
+        var fn = router.Find(call.Function, allowImageFallback: false);
+        if (fn is null)
+        {
+            var gone = call with { Status = AsyncCallStatus.Failed, Attempts = call.Attempts + 1, FinishedAt = time.GetUtcNow(), HttpStatus = 404, Error = $"function '{call.Function}' is no longer configured" };
+            await store.SaveAttemptAsync(gone, stoppingToken).ConfigureAwait(false);
+            await callbacks.DeliverAsync(gone, stoppingToken).ConfigureAwait(false);
+            return;
+        }
+
+        using var lease = await concurrency.AcquireAsync(fn, fn.Timeout, time, stoppingToken).ConfigureAwait(false);
+        if (lease is null)
+        {
+            // Busy is not a failure of the call (openfaas/faas#1618): wait for a slot without spending an attempt.
+            await store.RequeueAsync(call.Id, time.GetUtcNow() + TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
+            return;
+        }
+
+        var startedAt = time.GetUtcNow();
+        var sink = new BufferedResponseSink(router.Gateway.MaxStoredOutputBytes);
+        var exec = new ExecutionRequest(fn, call.Request, call.ScriptName, call.PathInfo, call.Body.Length == 0 ? null : new MemoryStream(call.Body), call.Body.Length, call.Id, call.PassAuthorization, InvocationKind.Async);
+        var inFlight = metrics.InFlight.WithLabels(fn.Name);
+        inFlight.Inc();
+        ExecutionResult result;
+        try
+        {
+            result = await executor.ExecuteAsync(exec, sink, stoppingToken).ConfigureAwait(false);
+            for (var hop = 0; result.LocalRedirect is { } location && hop < 5; hop++)
+            {
+                var redirected = call.Request.ForLocalRedirect(location);
+                if (router.Resolve(redirected.Path) is not { } target)
+                {
+                    sink.Start(302, [new("Location", location)]);
+                    result = result with { StatusCode = 302, LocalRedirect = null };
+                    break;
+                }
+
+                exec = exec with { Function = target.Function, Request = redirected, ScriptName = target.ScriptName, PathInfo = target.PathInfo, Body = null, ContentLength = null };
+                result = await executor.ExecuteAsync(exec, sink, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            inFlight.Dec();
+        }
+
+        stoppingToken.ThrowIfCancellationRequested();
+        metrics.Observe(fn.Name, InvocationKind.Async, result.StatusCode, result.Duration);
+        log.Record(InvocationLog.From(exec, result, startedAt));
+
+        var attempts = call.Attempts + 1;
+        var failed = IsFailure(result.StatusCode) || sink.Aborted;
+        var delay = failed ? fn.Retry.DelayAfter(attempts) : null;
+        var now = time.GetUtcNow();
+        var updated = call with
+        {
+            Attempts = attempts,
+            Status = !failed ? AsyncCallStatus.Succeeded : delay is null ? AsyncCallStatus.Failed : AsyncCallStatus.Queued,
+            FinishedAt = failed && delay is not null ? null : now,
+            NextAttemptAt = delay is { } d ? now + d : call.NextAttemptAt,
+            HttpStatus = result.StatusCode,
+            ExitCode = result.ExitCode,
+            DurationMs = result.Duration.TotalMilliseconds,
+            Output = sink.Body,
+            OutputContentType = sink.ContentType,
+            Error = result.Error ?? (failed ? $"status {result.StatusCode}" : null),
+            Stderr = result.Stderr,
+        };
+        await store.SaveAttemptAsync(updated, CancellationToken.None).ConfigureAwait(false);
+        if (delay is not null)
+        {
+            logger.LogInformation("Async call {CallId} attempt {Attempt} failed ({Status}); retrying in {Delay}", call.Id, attempts, result.StatusCode, delay);
+            return;
+        }
+
+        await callbacks.DeliverAsync(updated, stoppingToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Retry on gateway-side or function-side failure; a 4xx the program chose is an answer, not a failure.</summary>
+    internal static bool IsFailure(int status) => status >= 500 || status is 408 or 429 or 0;
+}
+
+/// <summary>POSTs a finished asynchronous call's result to its X-Callback-Url (OpenFaaS's header names).</summary>
+internal sealed class CallbackSender(CallStore store, TimeProvider time, ILogger<CallbackSender> logger) : IDisposable
+{
+    private static readonly TimeSpan[] Delays = [TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)];
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+
+    public async Task DeliverAsync(AsyncCall call, CancellationToken cancellationToken)
+    {
+        if (call.CallbackUrl is null)
+        {
+            return;
+        }
+
+        string? error = null;
+        for (var attempt = 0; attempt <= Delays.Length; attempt++)
+        {
+            if (attempt > 0)
+            {
+                await Task.Delay(Delays[attempt - 1], time, cancellationToken).ConfigureAwait(false);
+            }
+
+            try
+            {
+                using var content = new ByteArrayContent(call.Output);
+                content.Headers.ContentType = MediaTypeHeaderValue.TryParse(call.OutputContentType, out var ct) ? ct : new MediaTypeHeaderValue("application/octet-stream");
+                using var request = new HttpRequestMessage(HttpMethod.Post, call.CallbackUrl) { Content = content };
+                request.Headers.Add("X-Call-Id", call.Id);
+                request.Headers.Add("X-Function-Name", call.Function);
+                request.Headers.Add("X-Function-Status", (call.HttpStatus ?? 0).ToString(CultureInfo.InvariantCulture));
+                request.Headers.Add("X-Call-Status", call.Status.ToString().ToLowerInvariant());
+                request.Headers.Add("X-Attempts", call.Attempts.ToString(CultureInfo.InvariantCulture));
+                if (call.ExitCode is { } exit)
+                {
+                    request.Headers.Add("X-Exit-Code", exit.ToString(CultureInfo.InvariantCulture));
+                }
+
+                request.Headers.Add("X-Duration-Seconds", ((call.DurationMs ?? 0) / 1000).ToString("0.###", CultureInfo.InvariantCulture));
+                using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode)
+                {
+                    await store.SaveCallbackAsync(call.Id, "delivered", null, CancellationToken.None).ConfigureAwait(false);
+                    return;
+                }
+
+                error = $"callback answered {(int)response.StatusCode}";
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                error = ex.Message;
+            }
+        }
+
+        logger.LogWarning("Callback of {CallId} to {Url} failed: {Error}", call.Id, call.CallbackUrl, error);
+        await store.SaveCallbackAsync(call.Id, "failed", error, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,26 @@
+namespace ServerlessDocker.Proxy.Authorization;
+
+/// <summary>The exact request the proxy will send upstream after authorising it.</summary>
+internal sealed class ForwardPlan
+{
+    /// <summary>The HTTP method.</summary>
+    public required string Method { get; init; }
+
+    /// <summary>The canonical target (version prefix, resolved full IDs, rebuilt query).</summary>
+    public required string Target { get; init; }
+
+    /// <summary>The re-serialised JSON body, or null for none.</summary>
+    public byte[]? Body { get; init; }
+
+    /// <summary>True when the client's body is streamed through (tar uploads).</summary>
+    public bool StreamBody { get; init; }
+
+    /// <summary>True for attach and exec start.</summary>
+    public bool Hijack { get; init; }
+
+    /// <summary>Reasons the policy would have denied the request (warn mode only).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>Called once with the upstream status (or 0 when the upstream call failed), for example to release a quota lock.</summary>
+    public Func<int, ValueTask>? OnCompleted { get; init; }
+}

@@ -1,0 +1,161 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace ServerlessDocker.Proxy.Engine;
+
+/// <summary>
+/// The proxy's own client to the engine for look-ups (inspect, list, cleanup). It never follows redirects
+/// and always uses the path forms it built itself.
+/// </summary>
+internal sealed class EngineClient : IDisposable
+{
+    private readonly HttpClient _http;
+
+    /// <summary>Creates a client over <paramref name="endpoint"/>.</summary>
+    public EngineClient(UpstreamEndpoint endpoint)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            UseProxy = false,
+            ConnectCallback = async (_, ct) => new NetworkStream(await endpoint.ConnectAsync(ct).ConfigureAwait(false), ownsSocket: true),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(30),
+        };
+        _http = new HttpClient(handler) { BaseAddress = new Uri("http://docker"), Timeout = Timeout.InfiniteTimeSpan };
+    }
+
+    /// <summary>Inspects a container by name, ID or ID prefix; null when the engine does not know it.</summary>
+    public async Task<EngineObject?> InspectContainerAsync(string reference, CancellationToken cancellationToken)
+    {
+        var json = await GetJsonAsync($"/containers/{Uri.EscapeDataString(reference)}/json", cancellationToken).ConfigureAwait(false);
+        return json is null ? null : new EngineObject(
+            json["Id"]!.GetValue<string>(),
+            ReadLabels(json["Config"]?["Labels"]),
+            [json["Name"]?.GetValue<string>()?.TrimStart('/') ?? string.Empty]);
+    }
+
+    /// <summary>Inspects an exec instance; returns its full ID and its container's ID.</summary>
+    public async Task<(string ExecId, string ContainerId)?> InspectExecAsync(string id, CancellationToken cancellationToken)
+    {
+        var json = await GetJsonAsync($"/exec/{Uri.EscapeDataString(id)}/json", cancellationToken).ConfigureAwait(false);
+        return json is null ? null : (json["ID"]!.GetValue<string>(), json["ContainerID"]!.GetValue<string>());
+    }
+
+    /// <summary>Inspects an image by reference or ID.</summary>
+    public async Task<EngineObject?> InspectImageAsync(string reference, CancellationToken cancellationToken)
+    {
+        // Image references contain '/', which the engine's greedy {name:.*} route accepts unescaped.
+        var json = await GetJsonAsync($"/images/{EscapeKeepingSlashes(reference)}/json", cancellationToken).ConfigureAwait(false);
+        return json is null ? null : new EngineObject(
+            json["Id"]!.GetValue<string>(),
+            ReadLabels(json["Config"]?["Labels"]),
+            json["RepoTags"] is JsonArray tags ? [.. tags.Select(t => t!.GetValue<string>())] : []);
+    }
+
+    /// <summary>Inspects a network by name or ID.</summary>
+    public async Task<EngineObject?> InspectNetworkAsync(string reference, CancellationToken cancellationToken)
+    {
+        var json = await GetJsonAsync($"/networks/{Uri.EscapeDataString(reference)}", cancellationToken).ConfigureAwait(false);
+        return json is null ? null : new EngineObject(
+            json["Id"]!.GetValue<string>(),
+            ReadLabels(json["Labels"]),
+            [json["Name"]?.GetValue<string>() ?? string.Empty]);
+    }
+
+    /// <summary>Inspects a volume by name.</summary>
+    public async Task<EngineObject?> InspectVolumeAsync(string name, CancellationToken cancellationToken)
+    {
+        var json = await GetJsonAsync($"/volumes/{Uri.EscapeDataString(name)}", cancellationToken).ConfigureAwait(false);
+        return json is null ? null : new EngineObject(json["Name"]!.GetValue<string>(), ReadLabels(json["Labels"]), []);
+    }
+
+    /// <summary>Lists all containers (any state) carrying a label (<c>key=value</c>).</summary>
+    public async Task<IReadOnlyList<EngineObject>> ListContainersAsync(string labelFilter, CancellationToken cancellationToken)
+    {
+        var filters = Uri.EscapeDataString(JsonSerializer.Serialize(new Dictionary<string, string[]> { ["label"] = [labelFilter] }));
+        var array = await GetJsonAsync($"/containers/json?all=1&filters={filters}", cancellationToken).ConfigureAwait(false);
+        return array is JsonArray items
+            ? [.. items.Select(i => new EngineObject(i!["Id"]!.GetValue<string>(), ReadLabels(i["Labels"]), []))]
+            : [];
+    }
+
+    /// <summary>Lists volume names or network IDs carrying a label.</summary>
+    public async Task<IReadOnlyList<string>> ListLabelledAsync(string kind, string labelFilter, CancellationToken cancellationToken)
+    {
+        var filters = Uri.EscapeDataString(JsonSerializer.Serialize(new Dictionary<string, string[]> { ["label"] = [labelFilter] }));
+        var json = await GetJsonAsync($"/{kind}?filters={filters}", cancellationToken).ConfigureAwait(false);
+        return kind == "volumes"
+            ? json?["Volumes"] is JsonArray volumes ? [.. volumes.Select(v => v!["Name"]!.GetValue<string>())] : []
+            : json is JsonArray networks ? [.. networks.Select(n => n!["Id"]!.GetValue<string>())] : [];
+    }
+
+    /// <summary>Creates a labelled named volume (used to pre-create volumes a create names, so they are owned).</summary>
+    public async Task CreateVolumeAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsJsonAsync("/volumes/create", new { Name = name, Labels = labels }, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Sends a DELETE and ignores 404/409 (best-effort cleanup).</summary>
+    public async Task DeleteAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await _http.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode && response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.Conflict))
+        {
+            response.EnsureSuccessStatusCode();
+        }
+    }
+
+    /// <summary>Opens the engine's event stream with the given filters JSON.</summary>
+    public async Task<Stream> OpenEventsAsync(string filtersJson, CancellationToken cancellationToken)
+    {
+        var response = await _http.GetAsync($"/events?filters={Uri.EscapeDataString(filtersJson)}", HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+
+    private static string EscapeKeepingSlashes(string reference) =>
+        string.Join('/', reference.Split('/').Select(Uri.EscapeDataString));
+
+    private static Dictionary<string, string> ReadLabels(JsonNode? node)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (node is JsonObject obj)
+        {
+            foreach (var (key, value) in obj)
+            {
+                labels[key] = value?.GetValue<string>() ?? string.Empty;
+            }
+        }
+
+        return labels;
+    }
+
+    private async Task<JsonNode?> GetJsonAsync(string path, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync(path, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            // 400 for malformed references and 3xx (never followed) are treated as "no such object".
+            if ((int)response.StatusCode is >= 300 and < 500)
+            {
+                return null;
+            }
+
+            response.EnsureSuccessStatusCode();
+        }
+
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return JsonNode.Parse(bytes);
+    }
+}

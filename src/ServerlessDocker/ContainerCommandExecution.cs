@@ -1,0 +1,104 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Threading.Channels;
+
+namespace ServerlessDocker;
+
+/// <summary>The buffered and event-stream ways to run a <see cref="ContainerCommand"/>.</summary>
+public static class ContainerCommandExecution
+{
+    /// <summary>
+    /// Runs the command and collects stdout and stderr (separately) in memory, up to
+    /// <see cref="ContainerCommand.OutputLimitBytes"/> each; the pipes already set on the command still receive the output too.
+    /// </summary>
+    /// <exception cref="ContainerExitException">The exit code was not zero (unless validation is off); carries both outputs.</exception>
+    /// <exception cref="OutputLimitExceededException">A stream went over the cap; the container was stopped and removed.</exception>
+    public static ContainerTask<BufferedContainerResult> ExecuteBufferedAsync(
+        this ContainerCommand command, CancellationToken cancellationToken = default)
+    {
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var limit = command.OutputLimitBytes;
+        var inner = command
+            .WithStandardOutputPipe(PipeTarget.Merge(command.StandardOutputPipe, CappedBuffer(stdout, limit, command.Image)))
+            .WithStandardErrorPipe(PipeTarget.Merge(command.StandardErrorPipe, CappedBuffer(stderr, limit, command.Image)))
+            .WithValidation(ResultValidation.None)
+            .ExecuteAsync(cancellationToken);
+
+        return new ContainerTask<BufferedContainerResult>(CompleteAsync(), inner.ContainerId);
+
+        async Task<BufferedContainerResult> CompleteAsync()
+        {
+            var result = await inner.Task.ConfigureAwait(false);
+            var buffered = new BufferedContainerResult(result, stdout.ToString(), stderr.ToString());
+            if (buffered.ExitCode != 0 && command.Validation == ResultValidation.ZeroExitCode)
+            {
+                throw new ContainerExitException(command.Image, command.Arguments, result.ContainerId, result.ExitCode,
+                    buffered.StandardOutput, buffered.StandardError);
+            }
+
+            return buffered;
+        }
+    }
+
+    /// <summary>
+    /// Runs the command and yields what happens as events: started, each stdout and stderr line, exited.
+    /// A non-zero exit yields <see cref="ExitedContainerEvent"/> and then throws, unless validation is off.
+    /// </summary>
+    public static async IAsyncEnumerable<ContainerEvent> ListenAsync(
+        this ContainerCommand command, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        // Bounded: a slow consumer slows the container's output down instead of buffering it all.
+        var channel = Channel.CreateBounded<ContainerEvent>(new BoundedChannelOptions(1024) { SingleReader = true });
+        var listened = command
+            .WithStandardOutputPipe(PipeTarget.Merge(command.StandardOutputPipe,
+                PipeTarget.ToDelegate((line, ct) => channel.Writer.WriteAsync(new StandardOutputContainerEvent(line), ct).AsTask())))
+            .WithStandardErrorPipe(PipeTarget.Merge(command.StandardErrorPipe,
+                PipeTarget.ToDelegate((line, ct) => channel.Writer.WriteAsync(new StandardErrorContainerEvent(line), ct).AsTask())))
+            .WithValidation(ResultValidation.None);
+
+        // The started event is written when the container exists, before any output can be: the channel is empty then.
+        var run = listened.Backend.ExecuteAsync(
+            listened, id => channel.Writer.TryWrite(new StartedContainerEvent(id)), cancellationToken);
+        _ = run.ContinueWith(
+            t => channel.Writer.TryComplete(t.Exception?.GetBaseException()), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+        await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return e;
+        }
+
+        var result = await run.ConfigureAwait(false);
+        yield return new ExitedContainerEvent(result.ExitCode);
+        if (result.ExitCode != 0 && command.Validation == ResultValidation.ZeroExitCode)
+        {
+            throw new ContainerExitException(command.Image, command.Arguments, result.ContainerId, result.ExitCode, "", "",
+                outputIsTail: true);
+        }
+    }
+
+    private static PipeTarget CappedBuffer(StringBuilder builder, long limit, string image) =>
+        PipeTarget.Create(async (source, ct) =>
+        {
+            var decoder = Encoding.UTF8.GetDecoder();
+            var bytes = new byte[16384];
+            var chars = new char[Encoding.UTF8.GetMaxCharCount(bytes.Length)];
+            long total = 0;
+            int read;
+            while ((read = await source.ReadAsync(bytes, ct).ConfigureAwait(false)) > 0)
+            {
+                total += read;
+                if (total > limit)
+                {
+                    throw new OutputLimitExceededException(image, limit);
+                }
+
+                var n = decoder.GetChars(bytes, 0, read, chars, 0, flush: false);
+                builder.Append(chars, 0, n);
+            }
+
+            var last = decoder.GetChars(bytes, 0, 0, chars, 0, flush: true);
+            builder.Append(chars, 0, last);
+        });
+}

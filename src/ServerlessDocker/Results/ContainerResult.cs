@@ -1,0 +1,32 @@
+namespace ServerlessDocker;
+
+/// <summary>The outcome of a function run.</summary>
+public class ContainerResult
+{
+    /// <summary>Creates a result.</summary>
+    public ContainerResult(string containerId, long exitCode, DateTimeOffset startTime, DateTimeOffset exitTime)
+    {
+        ContainerId = containerId;
+        ExitCode = exitCode;
+        StartTime = startTime;
+        ExitTime = exitTime;
+    }
+
+    /// <summary>The id of the container (or Swarm task) that ran.</summary>
+    public string ContainerId { get; }
+
+    /// <summary>The exit code.</summary>
+    public long ExitCode { get; }
+
+    /// <summary>True when the exit code is zero.</summary>
+    public bool IsSuccess => ExitCode == 0;
+
+    /// <summary>When the run began (before the container was created).</summary>
+    public DateTimeOffset StartTime { get; }
+
+    /// <summary>When the container's exit was observed.</summary>
+    public DateTimeOffset ExitTime { get; }
+
+    /// <summary>The whole run, from create to exit.</summary>
+    public TimeSpan RunTime => ExitTime - StartTime;
+}
