@@ -19,7 +19,7 @@ internal sealed class FunctionRequestHandler(
 {
     private const int MaxLocalRedirects = 5;
 
-    public async Task HandleAsync(HttpContext context, FunctionDefinition fn, string scriptName, string pathInfo)
+    public async Task HandleAsync(HttpContext context, FunctionDefinition fn, string scriptName, string pathInfo, bool skipInvokeAuth)
     {
         var callId = Guid.NewGuid().ToString("N");
         context.Response.Headers["X-Call-Id"] = callId;
@@ -27,7 +27,7 @@ internal sealed class FunctionRequestHandler(
         var startedAt = time.GetUtcNow();
 
         var gateway = router.Gateway;
-        var authRequired = gateway.InvokeToken is not null && fn.RequireAuth;
+        var authRequired = !skipInvokeAuth && gateway.InvokeToken is not null && fn.RequireAuth;
         if (authRequired && !BearerToken.Matches(context.Request, gateway.InvokeToken!))
         {
             await BearerToken.WriteUnauthorizedAsync(context, $"function '{fn.Name}'").ConfigureAwait(false);
@@ -44,7 +44,9 @@ internal sealed class FunctionRequestHandler(
         }
 
         var request = CgiRequest.FromHttpContext(context);
-        var exec = new ExecutionRequest(fn, request, scriptName, pathInfo, body.Stream, body.Length, callId, !authRequired, InvocationKind.Sync);
+        // The function never sees a gateway token (invoke or admin) in HTTP_AUTHORIZATION.
+        var passAuthorization = !skipInvokeAuth && !(gateway.InvokeToken is not null && fn.RequireAuth);
+        var exec = new ExecutionRequest(fn, request, scriptName, pathInfo, body.Stream, body.Length, callId, passAuthorization, InvocationKind.Sync);
         for (var hop = 0; ; hop++)
         {
             var result = await RunWithSlotAsync(context, exec, startedAt).ConfigureAwait(false);

@@ -1,0 +1,508 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using ServerlessDocker.Proxy.Json;
+using ServerlessDocker.Proxy.Routing;
+
+namespace ServerlessDocker.Proxy.Authorization;
+
+/// <summary>Container create: the body checks of threats doc §4 "Dangerous create fields", quotas and nesting.</summary>
+internal sealed partial class RequestAuthorizer
+{
+    private const string ScopedSocketTarget = "/var/run/docker.sock";
+
+    private async Task<ForwardPlan> CreateContainerAsync(string prefix, QueryParameters query, byte[] rawBody, CancellationToken cancellationToken)
+    {
+        var body = StrictJson.ParseObject(rawBody);
+        var hostConfig = StrictJson.GetObject(body, "HostConfig") ?? [];
+        var volumesToCreate = new List<string>();
+
+        await CheckImageAsync(StrictJson.GetString(body, "Image") ?? throw new RequestRejectedException(400, "Config.Image is required"), cancellationToken).ConfigureAwait(false);
+        CheckForbiddenHostConfig(hostConfig);
+        if (StrictJson.IsNonEmpty(body, "MacAddress"))
+        {
+            Deny("MacAddress is not allowed");
+        }
+
+        await CheckBindsAsync(hostConfig, volumesToCreate, cancellationToken).ConfigureAwait(false);
+        await CheckMountsAsync(hostConfig, volumesToCreate, cancellationToken).ConfigureAwait(false);
+        await CheckNamespacesAsync(hostConfig, cancellationToken).ConfigureAwait(false);
+        await CheckVolumesFromAsync(hostConfig, cancellationToken).ConfigureAwait(false);
+        await CheckEndpointsAsync(StrictJson.GetObject(body, "NetworkingConfig"), cancellationToken).ConfigureAwait(false);
+        var (memory, pids, nanoCpus) = ApplyResourceLimits(hostConfig);
+
+        var labels = StampLabels(StrictJson.GetObject(body, "Labels"));
+        labels[ScopeLabels.Memory] = memory.ToString(CultureInfo.InvariantCulture);
+        labels[ScopeLabels.Pids] = pids.ToString(CultureInfo.InvariantCulture);
+        labels[ScopeLabels.NanoCpus] = nanoCpus.ToString(CultureInfo.InvariantCulture);
+
+        // Quotas are checked and the create forwarded under one lock, so concurrent creates cannot overshoot.
+        var quotaLock = await _scope.Proxy.AcquireCreateLockAsync(cancellationToken).ConfigureAwait(false);
+        ProxyScope? nested = null;
+        try
+        {
+            await CheckQuotasAsync(memory, pids, nanoCpus, cancellationToken).ConfigureAwait(false);
+            foreach (var volume in volumesToCreate)
+            {
+                await _engine.CreateVolumeAsync(volume, _scope.OwnerLabels, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (labels[ScopeLabels.DockerAccessRequest]?.GetValue<string>() is { } access)
+            {
+                nested = await CreateNestedScopeAsync(access, hostConfig, body, labels, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            quotaLock.Dispose();
+            throw;
+        }
+
+        StrictJson.Set(body, "Labels", labels);
+        StrictJson.Set(body, "HostConfig", hostConfig);
+        return Plan("POST", prefix + "/containers/create", query, Serialize(body), onCompleted: async status =>
+        {
+            quotaLock.Dispose();
+            if (nested is not null && status is < 200 or >= 300)
+            {
+                await nested.DisposeAsync().ConfigureAwait(false);
+            }
+        });
+    }
+
+    private async Task CheckImageAsync(string image, CancellationToken cancellationToken)
+    {
+        var local = await _engine.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
+        if (local is not null && Owns(local))
+        {
+            return;
+        }
+
+        // An image another scope built is never usable, whatever the patterns say.
+        if (local is not null && local.Labels.ContainsKey(ScopeLabels.Scope))
+        {
+            throw NotFound("image", image);
+        }
+
+        if (!ImageReference.IsAllowed(image, Policy.Images))
+        {
+            Deny($"image '{image}' is not allowed by the policy");
+        }
+    }
+
+    private void CheckForbiddenHostConfig(JsonObject hc)
+    {
+        if (StrictJson.GetBool(hc, "Privileged"))
+        {
+            Deny("privileged containers are not allowed");
+        }
+
+        foreach (var cap in StrictJson.GetStrings(hc, "CapAdd"))
+        {
+            var normalized = cap.Trim().ToUpperInvariant();
+            normalized = normalized.StartsWith("CAP_", StringComparison.Ordinal) ? normalized[4..] : normalized;
+            if (normalized == "ALL" || !Policy.Capabilities.Any(c => string.Equals(c.ToUpperInvariant().Replace("CAP_", string.Empty, StringComparison.Ordinal), normalized, StringComparison.Ordinal)))
+            {
+                Deny($"capability '{cap}' is not allowed");
+            }
+        }
+
+        foreach (var field in new[]
+        {
+            "Devices", "DeviceRequests", "DeviceCgroupRules", "Sysctls", "Links", "GroupAdd", "Ulimits",
+            "BlkioWeightDevice", "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps",
+            "CgroupParent", "Cgroup", "VolumeDriver", "StorageOpt",
+        })
+        {
+            if (StrictJson.IsNonEmpty(hc, field))
+            {
+                Deny($"HostConfig.{field} is not allowed");
+            }
+        }
+
+        if (StrictJson.GetString(hc, "Runtime") is { Length: > 0 } runtime && runtime != "runc")
+        {
+            Deny($"runtime '{runtime}' is not allowed");
+        }
+
+        // An explicit list, even empty, replaces the engine's masked/read-only system paths.
+        if (StrictJson.IsPresent(hc, "MaskedPaths") || StrictJson.IsPresent(hc, "ReadonlyPaths"))
+        {
+            Deny("MaskedPaths and ReadonlyPaths are not allowed");
+        }
+
+        foreach (var option in StrictJson.GetStrings(hc, "SecurityOpt"))
+        {
+            if (!SafeSecurityOption().IsMatch(option))
+            {
+                Deny($"security option '{option}' is not allowed");
+            }
+        }
+
+        if (StrictJson.GetLong(hc, "OomScoreAdj") < 0 || StrictJson.GetBool(hc, "OomKillDisable"))
+        {
+            Deny("OomScoreAdj below 0 and OomKillDisable are not allowed");
+        }
+
+        if (!Policy.AllowHostPorts && (StrictJson.IsNonEmpty(hc, "PortBindings") || StrictJson.GetBool(hc, "PublishAllPorts")))
+        {
+            Deny("publishing host ports is not allowed");
+        }
+
+        if (StrictJson.GetObject(hc, "LogConfig") is { } log && StrictJson.GetString(log, "Type") is { Length: > 0 } driver
+            && driver is not ("json-file" or "local" or "none"))
+        {
+            Deny($"log driver '{driver}' is not allowed");
+        }
+
+        if (StrictJson.GetObject(hc, "Tmpfs") is { } tmpfs)
+        {
+            foreach (var (_, options) in tmpfs)
+            {
+                var tokens = (options?.GetValue<string>() ?? string.Empty).Split(',', StringSplitOptions.TrimEntries);
+                if (tokens.Any(t => t is "suid" or "dev"))
+                {
+                    Deny("tmpfs with suid or dev is not allowed");
+                }
+            }
+        }
+    }
+
+    private async Task CheckBindsAsync(JsonObject hc, List<string> volumesToCreate, CancellationToken cancellationToken)
+    {
+        foreach (var bind in StrictJson.GetStrings(hc, "Binds"))
+        {
+            var parts = bind.Split(':');
+            if (parts.Length is < 2 or > 3)
+            {
+                throw new RequestRejectedException(400, $"invalid bind '{bind}'");
+            }
+
+            var (source, options) = (parts[0], parts.Length == 3 ? parts[2] : string.Empty);
+            if (options.Split(',').Any(o => o is "shared" or "rshared" or "slave" or "rslave" or "z" or "Z"))
+            {
+                Deny($"bind options '{options}' are not allowed");
+            }
+
+            if (source.StartsWith('/'))
+            {
+                CheckHostPath(source);
+            }
+            else
+            {
+                await CheckNamedVolumeAsync(source, volumesToCreate, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task CheckMountsAsync(JsonObject hc, List<string> volumesToCreate, CancellationToken cancellationToken)
+    {
+        if (StrictJson.Get(hc, "Mounts") is not JsonArray mounts)
+        {
+            return;
+        }
+
+        foreach (var item in mounts)
+        {
+            if (item is not JsonObject mount)
+            {
+                throw new RequestRejectedException(400, "Mounts entries must be objects");
+            }
+
+            var source = StrictJson.GetString(mount, "Source") ?? string.Empty;
+            switch (StrictJson.GetString(mount, "Type"))
+            {
+                case "bind":
+                    CheckHostPath(source);
+                    if (StrictJson.GetObject(mount, "BindOptions") is { } bindOptions)
+                    {
+                        if (StrictJson.GetString(bindOptions, "Propagation") is { Length: > 0 } propagation && propagation is not ("private" or "rprivate"))
+                        {
+                            Deny($"bind propagation '{propagation}' is not allowed");
+                        }
+
+                        if (StrictJson.GetBool(bindOptions, "CreateMountpoint"))
+                        {
+                            Deny("CreateMountpoint is not allowed");
+                        }
+                    }
+
+                    break;
+                case "volume":
+                    if (source.Length > 0)
+                    {
+                        await CheckNamedVolumeAsync(source, volumesToCreate, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    if (StrictJson.GetObject(mount, "VolumeOptions") is { } volumeOptions
+                        && StrictJson.GetObject(volumeOptions, "DriverConfig") is { } driverConfig
+                        && (StrictJson.IsNonEmpty(driverConfig, "Name") || StrictJson.IsNonEmpty(driverConfig, "Options")))
+                    {
+                        Deny("volume driver options are not allowed (a local-driver bind reaches the host)");
+                    }
+
+                    break;
+                case "tmpfs":
+                    break;
+                case var other:
+                    Deny($"mount type '{other}' is not allowed");
+                    break;
+            }
+        }
+    }
+
+    private void CheckHostPath(string source)
+    {
+        if (!source.StartsWith('/') || source.Split('/').Any(s => s is "." or ".."))
+        {
+            Deny($"host path '{source}' is not an absolute clean path");
+            return;
+        }
+
+        var normalized = "/" + string.Join('/', source.Split('/', StringSplitOptions.RemoveEmptyEntries));
+        var allowed = Policy.BindMounts.Any(root =>
+        {
+            var r = "/" + string.Join('/', root.Split('/', StringSplitOptions.RemoveEmptyEntries));
+            return r == "/" || normalized == r || normalized.StartsWith(r + "/", StringComparison.Ordinal);
+        });
+        if (!allowed)
+        {
+            Deny($"bind mount of host path '{source}' is not allowed");
+        }
+    }
+
+    private async Task CheckNamedVolumeAsync(string name, List<string> volumesToCreate, CancellationToken cancellationToken)
+    {
+        if (!VolumeName().IsMatch(name))
+        {
+            throw new RequestRejectedException(400, $"invalid volume name '{name}'");
+        }
+
+        var volume = await _engine.InspectVolumeAsync(name, cancellationToken).ConfigureAwait(false);
+        if (volume is null)
+        {
+            // The engine would create it unlabelled; the proxy creates it first so it is owned.
+            volumesToCreate.Add(name);
+        }
+        else if (!Owns(volume))
+        {
+            throw NotFound("volume", name);
+        }
+    }
+
+    private async Task CheckNamespacesAsync(JsonObject hc, CancellationToken cancellationToken)
+    {
+        var networkMode = StrictJson.GetString(hc, "NetworkMode") ?? string.Empty;
+        if (networkMode.StartsWith("container:", StringComparison.Ordinal))
+        {
+            StrictJson.Set(hc, "NetworkMode", "container:" + await OwnedContainerAsync(networkMode[10..], cancellationToken).ConfigureAwait(false));
+        }
+        else if (networkMode == "host")
+        {
+            Deny("host networking is not allowed");
+        }
+        else if (networkMode.Length > 0 && !Policy.NetworkModes.Contains(networkMode))
+        {
+            var network = await _engine.InspectNetworkAsync(networkMode, cancellationToken).ConfigureAwait(false);
+            if (network is null || !Owns(network))
+            {
+                throw NotFound("network", networkMode);
+            }
+        }
+
+        await CheckNamespaceAsync(hc, "PidMode", [], cancellationToken).ConfigureAwait(false);
+        await CheckNamespaceAsync(hc, "IpcMode", ["none", "private", "shareable"], cancellationToken).ConfigureAwait(false);
+        await CheckNamespaceAsync(hc, "UTSMode", [], cancellationToken).ConfigureAwait(false);
+        await CheckNamespaceAsync(hc, "UsernsMode", [], cancellationToken).ConfigureAwait(false);
+        await CheckNamespaceAsync(hc, "CgroupnsMode", ["private"], cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CheckNamespaceAsync(JsonObject hc, string field, string[] allowedPlain, CancellationToken cancellationToken)
+    {
+        var mode = StrictJson.GetString(hc, field) ?? string.Empty;
+        if (mode.Length == 0 || allowedPlain.Contains(mode))
+        {
+            return;
+        }
+
+        if (mode.StartsWith("container:", StringComparison.Ordinal) && field is "PidMode" or "IpcMode")
+        {
+            StrictJson.Set(hc, field, "container:" + await OwnedContainerAsync(mode[10..], cancellationToken).ConfigureAwait(false));
+            return;
+        }
+
+        Deny($"{field} '{mode}' is not allowed");
+    }
+
+    private async Task CheckVolumesFromAsync(JsonObject hc, CancellationToken cancellationToken)
+    {
+        var volumesFrom = StrictJson.GetStrings(hc, "VolumesFrom");
+        if (volumesFrom.Count == 0)
+        {
+            return;
+        }
+
+        var rewritten = new JsonArray();
+        foreach (var entry in volumesFrom)
+        {
+            var colon = entry.IndexOf(':');
+            var (name, mode) = colon < 0 ? (entry, string.Empty) : (entry[..colon], entry[colon..]);
+            rewritten.Add(await OwnedContainerAsync(name, cancellationToken).ConfigureAwait(false) + mode);
+        }
+
+        StrictJson.Set(hc, "VolumesFrom", rewritten);
+    }
+
+    private async Task CheckEndpointsAsync(JsonObject? networkingConfig, CancellationToken cancellationToken)
+    {
+        if (networkingConfig is null || StrictJson.GetObject(networkingConfig, "EndpointsConfig") is not { } endpoints)
+        {
+            return;
+        }
+
+        foreach (var (name, value) in endpoints)
+        {
+            if (name == "host")
+            {
+                Deny("host networking is not allowed");
+            }
+            else if (!Policy.NetworkModes.Contains(name))
+            {
+                var network = await _engine.InspectNetworkAsync(name, cancellationToken).ConfigureAwait(false);
+                if (network is null || !Owns(network))
+                {
+                    throw NotFound("network", name);
+                }
+            }
+
+            if (value is JsonObject endpoint)
+            {
+                foreach (var field in new[] { "IPAMConfig", "MacAddress", "Links", "NetworkID", "DriverOpts", "IPAddress", "GlobalIPv6Address" })
+                {
+                    if (StrictJson.IsNonEmpty(endpoint, field))
+                    {
+                        Deny($"EndpointsConfig.{field} is not allowed");
+                    }
+                }
+            }
+        }
+    }
+
+    private (long Memory, long Pids, long NanoCpus) ApplyResourceLimits(JsonObject hc)
+    {
+        var limits = Policy.Limits;
+        var memory = StrictJson.GetLong(hc, "Memory");
+        if (memory <= 0 && limits.DefaultMemoryBytes > 0)
+        {
+            memory = limits.DefaultMemoryBytes;
+            StrictJson.Set(hc, "Memory", memory);
+        }
+
+        var pids = StrictJson.GetLong(hc, "PidsLimit");
+        if (pids <= 0 && limits.DefaultPidsLimit > 0)
+        {
+            pids = limits.DefaultPidsLimit;
+            StrictJson.Set(hc, "PidsLimit", pids);
+        }
+
+        var nanoCpus = StrictJson.GetLong(hc, "NanoCpus");
+        var cpuQuota = StrictJson.GetLong(hc, "CpuQuota");
+        if (nanoCpus <= 0 && cpuQuota > 0)
+        {
+            var period = StrictJson.GetLong(hc, "CpuPeriod") is > 0 and var p ? p : 100_000;
+            nanoCpus = cpuQuota * 1_000_000_000 / period;
+        }
+        else if (nanoCpus <= 0 && limits.DefaultCpus > 0)
+        {
+            nanoCpus = (long)(limits.DefaultCpus * 1e9);
+            StrictJson.Set(hc, "NanoCpus", nanoCpus);
+        }
+
+        if (limits.Required && (memory <= 0 || pids <= 0))
+        {
+            Deny("a memory limit and a PIDs limit are required");
+        }
+
+        if (limits.MaxMemoryBytes > 0 && memory > limits.MaxMemoryBytes)
+        {
+            Deny($"memory limit {memory} is above the policy's maximum {limits.MaxMemoryBytes}");
+        }
+
+        if (limits.MaxPidsLimit > 0 && pids > limits.MaxPidsLimit)
+        {
+            Deny($"PIDs limit {pids} is above the policy's maximum {limits.MaxPidsLimit}");
+        }
+
+        if (limits.MaxCpus > 0 && nanoCpus > limits.MaxCpus * 1e9)
+        {
+            Deny($"CPU limit is above the policy's maximum {limits.MaxCpus}");
+        }
+
+        return (memory, pids, nanoCpus);
+    }
+
+    private async Task CheckQuotasAsync(long memory, long pids, long nanoCpus, CancellationToken cancellationToken)
+    {
+        // Every scope on the path to the root counts its whole subtree against its own quota.
+        for (var scope = _scope; scope is not null; scope = scope.Parent)
+        {
+            var quota = scope.Policy.Quota;
+            if (quota.MaxContainers <= 0 && quota.MaxTotalMemoryBytes <= 0 && quota.MaxTotalPids <= 0 && quota.MaxTotalCpus <= 0)
+            {
+                continue;
+            }
+
+            var containers = await _engine.ListContainersAsync(scope.OwnerFilter, cancellationToken).ConfigureAwait(false);
+            long Sum(string label) => containers.Sum(c => c.Labels.TryGetValue(label, out var v) && long.TryParse(v, CultureInfo.InvariantCulture, out var n) ? n : 0);
+            if (quota.MaxContainers > 0 && containers.Count + 1 > quota.MaxContainers)
+            {
+                Deny($"quota of scope '{scope.Path}' reached: at most {quota.MaxContainers} containers");
+            }
+
+            if (quota.MaxTotalMemoryBytes > 0 && Sum(ScopeLabels.Memory) + memory > quota.MaxTotalMemoryBytes)
+            {
+                Deny($"quota of scope '{scope.Path}' reached: at most {quota.MaxTotalMemoryBytes} bytes of memory");
+            }
+
+            if (quota.MaxTotalPids > 0 && Sum(ScopeLabels.Pids) + pids > quota.MaxTotalPids)
+            {
+                Deny($"quota of scope '{scope.Path}' reached: at most {quota.MaxTotalPids} PIDs");
+            }
+
+            if (quota.MaxTotalCpus > 0 && Sum(ScopeLabels.NanoCpus) + nanoCpus > quota.MaxTotalCpus * 1e9)
+            {
+                Deny($"quota of scope '{scope.Path}' reached: at most {quota.MaxTotalCpus} CPUs");
+            }
+        }
+    }
+
+    private async Task<ProxyScope?> CreateNestedScopeAsync(string access, JsonObject hc, JsonObject body, JsonObject labels, CancellationToken cancellationToken)
+    {
+        if (access != "scoped")
+        {
+            throw new RequestRejectedException(400, $"label {ScopeLabels.DockerAccessRequest} must be 'scoped'");
+        }
+
+        if (!Policy.AllowNesting || _scope.Depth + 1 > Math.Min(Policy.MaxDepth, ScopeLabels.MaxDepth))
+        {
+            Deny("nested docker access is not allowed here (policy or depth)");
+            return null;
+        }
+
+        var child = await _scope.CreateChildAsync(null, null, null, cancellationToken).ConfigureAwait(false);
+        var binds = StrictJson.Get(hc, "Binds") as JsonArray ?? [];
+        binds.Add($"{child.SocketPath}:{ScopedSocketTarget}");
+        StrictJson.Set(hc, "Binds", binds.DeepClone());
+        var env = StrictJson.Get(body, "Env") as JsonArray ?? [];
+        env.Add($"DOCKER_HOST=unix://{ScopedSocketTarget}");
+        StrictJson.Set(body, "Env", env.DeepClone());
+        labels[ScopeLabels.ChildScope] = child.Path;
+        return child;
+    }
+
+    [GeneratedRegex("^no-new-privileges([=:]true)?$", RegexOptions.CultureInvariant)]
+    private static partial Regex SafeSecurityOption();
+
+    [GeneratedRegex("^[a-zA-Z0-9][a-zA-Z0-9_.-]+$", RegexOptions.CultureInvariant)]
+    private static partial Regex VolumeName();
+}

@@ -1,0 +1,155 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ServerlessDocker.Proxy.Json;
+using ServerlessDocker.Proxy.Routing;
+
+namespace ServerlessDocker.Proxy.Authorization;
+
+/// <summary>Images: read allowlisted or owned images, manage only owned ones, stamp builds and commits, refuse tag hijacks.</summary>
+internal sealed partial class RequestAuthorizer
+{
+    private async Task<ForwardPlan> AuthorizeImageAsync(string method, string prefix, Route route, QueryParameters query, byte[] body, CancellationToken cancellationToken)
+    {
+        var name = route.Reference ?? string.Empty;
+        switch (route.Name)
+        {
+            case "image.inspect" or "image.history":
+                var readable = await _engine.InspectImageAsync(name, cancellationToken).ConfigureAwait(false);
+                if (readable is null || !(Owns(readable) || (!readable.Labels.ContainsKey(ScopeLabels.Scope) && ImageReference.IsAllowed(name, Policy.Images))))
+                {
+                    throw NotFound("image", name);
+                }
+
+                return Plan(method, $"{prefix}/images/{readable.Id}/{(route.Name == "image.inspect" ? "json" : "history")}", query);
+            case "image.export":
+                return Plan(method, $"{prefix}/images/{await OwnedImageAsync(name, cancellationToken).ConfigureAwait(false)}/get", query);
+            case "image.export-many":
+                var ids = new List<KeyValuePair<string, string>>();
+                foreach (var each in query.GetAll("names"))
+                {
+                    ids.Add(new("names", await OwnedImageAsync(each, cancellationToken).ConfigureAwait(false)));
+                }
+
+                return Plan(method, $"{prefix}/images/get", new QueryParameters(ids));
+            case "image.delete":
+                await OwnedImageAsync(name, cancellationToken).ConfigureAwait(false);
+                return Plan(method, $"{prefix}/images/{name}", query);
+            case "image.tag":
+                var source = await OwnedImageAsync(name, cancellationToken).ConfigureAwait(false);
+                var repo = query.Get("repo") ?? throw new RequestRejectedException(400, "repo is required");
+                await CheckImageTargetAsync(TagReference(repo, query.Get("tag")), cancellationToken).ConfigureAwait(false);
+                return Plan(method, $"{prefix}/images/{source}/tag", query);
+            case "image.pull":
+                if (query.Get("fromSrc") is { Length: > 0 })
+                {
+                    Deny("importing images (fromSrc) is not allowed");
+                }
+
+                var fromImage = query.Get("fromImage") ?? string.Empty;
+                if (!Policy.AllowPull || !ImageReference.IsAllowed(fromImage, Policy.Images))
+                {
+                    Deny($"pulling '{fromImage}' is not allowed by the policy");
+                }
+
+                await CheckImageTargetAsync(TagReference(fromImage, query.Get("tag")), cancellationToken).ConfigureAwait(false);
+                return Plan(method, $"{prefix}/images/create", query);
+            case "image.build":
+                return await AuthorizeBuildAsync(prefix, query, cancellationToken).ConfigureAwait(false);
+            case "image.commit":
+                return await AuthorizeCommitAsync(prefix, query, body, cancellationToken).ConfigureAwait(false);
+            default:
+                // push and anything else that would act on shared registries.
+                Deny($"{route.Name} is not allowed");
+                return Plan(method, $"{prefix}/images/{name}/push", query);
+        }
+    }
+
+    private async Task<string> OwnedImageAsync(string reference, CancellationToken cancellationToken)
+    {
+        var image = await _engine.InspectImageAsync(reference, cancellationToken).ConfigureAwait(false);
+        return image is not null && Owns(image) ? image.Id : throw NotFound("image", reference);
+    }
+
+    private static string TagReference(string repo, string? tag) =>
+        string.IsNullOrEmpty(tag) ? (repo.Contains('@') || repo.LastIndexOf(':') > repo.LastIndexOf('/') ? repo : repo + ":latest") : $"{repo}:{tag}";
+
+    private async Task<ForwardPlan> AuthorizeBuildAsync(string prefix, QueryParameters query, CancellationToken cancellationToken)
+    {
+        if (!Policy.AllowBuild)
+        {
+            Deny("building images is not allowed by the policy");
+        }
+
+        if (query.Get("remote") is { Length: > 0 })
+        {
+            Deny("remote build contexts are not allowed");
+        }
+
+        if (query.Get("version") is { Length: > 0 } version && version != "1")
+        {
+            Deny("only the classic builder (version=1) is allowed");
+        }
+
+        if (query.Get("networkmode") is { Length: > 0 } networkMode && !(networkMode is "default" || (networkMode != "host" && Policy.NetworkModes.Contains(networkMode))))
+        {
+            Deny($"build network mode '{networkMode}' is not allowed");
+        }
+
+        foreach (var forbidden in new[] { "cgroupparent", "isolation", "outputs", "session" })
+        {
+            if (query.Get(forbidden) is { Length: > 0 })
+            {
+                Deny($"build parameter '{forbidden}' is not allowed");
+            }
+        }
+
+        foreach (var tag in query.GetAll("t"))
+        {
+            await CheckImageTargetAsync(TagReference(tag, null), cancellationToken).ConfigureAwait(false);
+        }
+
+        JsonObject? clientLabels = null;
+        if (query.Get("labels") is { Length: > 0 } labelsJson)
+        {
+            try
+            {
+                clientLabels = JsonNode.Parse(labelsJson, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
+                    ?? throw new RequestRejectedException(400, "labels must be a JSON object");
+            }
+            catch (JsonException ex)
+            {
+                throw new RequestRejectedException(400, $"invalid labels: {ex.Message}");
+            }
+        }
+
+        // The proxy's labels override any inherited from the base image; intermediate containers are always removed.
+        var labels = StampLabels(clientLabels);
+        var rewritten = query.With("labels", labels.ToJsonString()).With("forcerm", "1").With("rm", "1");
+        return Plan("POST", prefix + "/build", rewritten, stream: true);
+    }
+
+    private async Task<ForwardPlan> AuthorizeCommitAsync(string prefix, QueryParameters query, byte[] rawBody, CancellationToken cancellationToken)
+    {
+        var container = await OwnedContainerAsync(query.Get("container") ?? throw new RequestRejectedException(400, "container is required"), cancellationToken).ConfigureAwait(false);
+        if (query.Get("repo") is { Length: > 0 } repo)
+        {
+            await CheckImageTargetAsync(TagReference(repo, query.Get("tag")), cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var change in query.GetAll("changes"))
+        {
+            foreach (var line in change.Split('\n'))
+            {
+                var instruction = line.TrimStart().Split(' ', 2)[0];
+                if (instruction.Equals("LABEL", StringComparison.OrdinalIgnoreCase) || instruction.Equals("ONBUILD", StringComparison.OrdinalIgnoreCase))
+                {
+                    Deny($"commit change '{instruction}' is not allowed");
+                }
+            }
+        }
+
+        var config = StrictJson.ParseObject(rawBody);
+        StrictJson.Set(config, "Labels", StampLabels(StrictJson.GetObject(config, "Labels")));
+        return Plan("POST", prefix + "/commit", query.With("container", container), Serialize(config));
+    }
+}

@@ -1,0 +1,92 @@
+using ServerlessDocker.Proxy.Json;
+using ServerlessDocker.Proxy.Routing;
+
+namespace ServerlessDocker.Proxy.Authorization;
+
+/// <summary>Networks and volumes: owned only, created with owner labels and without host-reaching options.</summary>
+internal sealed partial class RequestAuthorizer
+{
+    private async Task<ForwardPlan> AuthorizeNetworkAsync(string method, string prefix, Route route, QueryParameters query, byte[] body, CancellationToken cancellationToken)
+    {
+        switch (route.Name)
+        {
+            case "network.create":
+                var config = StrictJson.ParseObject(body);
+                if (StrictJson.GetString(config, "Driver") is { Length: > 0 } driver && driver != "bridge")
+                {
+                    Deny($"network driver '{driver}' is not allowed");
+                }
+
+                foreach (var field in new[] { "Options", "Ingress", "Attachable", "ConfigFrom", "ConfigOnly", "Scope" })
+                {
+                    if (StrictJson.IsNonEmpty(config, field))
+                    {
+                        Deny($"network field '{field}' is not allowed");
+                    }
+                }
+
+                StrictJson.Set(config, "Labels", StampLabels(StrictJson.GetObject(config, "Labels")));
+                return Plan(method, prefix + "/networks/create", query, Serialize(config));
+            case "network.connect" or "network.disconnect":
+                var network = await OwnedNetworkAsync(route.Reference!, cancellationToken).ConfigureAwait(false);
+                var request = StrictJson.ParseObject(body);
+                var container = await OwnedContainerAsync(StrictJson.GetString(request, "Container") ?? throw new RequestRejectedException(400, "Container is required"), cancellationToken).ConfigureAwait(false);
+                StrictJson.Set(request, "Container", container);
+                if (StrictJson.GetObject(request, "EndpointConfig") is { } endpoint)
+                {
+                    foreach (var field in new[] { "IPAMConfig", "MacAddress", "Links", "NetworkID", "DriverOpts", "IPAddress", "GlobalIPv6Address" })
+                    {
+                        if (StrictJson.IsNonEmpty(endpoint, field))
+                        {
+                            Deny($"EndpointConfig.{field} is not allowed");
+                        }
+                    }
+                }
+
+                return Plan(method, $"{prefix}/networks/{network}/{(route.Name == "network.connect" ? "connect" : "disconnect")}", query, Serialize(request));
+            default:
+                return Plan(method, $"{prefix}/networks/{await OwnedNetworkAsync(route.Reference!, cancellationToken).ConfigureAwait(false)}", query);
+        }
+    }
+
+    private async Task<string> OwnedNetworkAsync(string reference, CancellationToken cancellationToken)
+    {
+        var network = await _engine.InspectNetworkAsync(reference, cancellationToken).ConfigureAwait(false);
+        return network is not null && Owns(network) ? network.Id : throw NotFound("network", reference);
+    }
+
+    private async Task<ForwardPlan> AuthorizeVolumeAsync(string method, string prefix, Route route, QueryParameters query, byte[] body, CancellationToken cancellationToken)
+    {
+        if (route.Name == "volume.create")
+        {
+            var config = StrictJson.ParseObject(body);
+            if (StrictJson.GetString(config, "Driver") is { Length: > 0 } driver && driver != "local")
+            {
+                Deny($"volume driver '{driver}' is not allowed");
+            }
+
+            if (StrictJson.IsNonEmpty(config, "DriverOpts") || StrictJson.IsNonEmpty(config, "ClusterVolumeSpec"))
+            {
+                Deny("volume driver options are not allowed (a local-driver bind reaches the host)");
+            }
+
+            // Creating an existing name would answer with the other owner's volume.
+            if (StrictJson.GetString(config, "Name") is { Length: > 0 } name
+                && await _engine.InspectVolumeAsync(name, cancellationToken).ConfigureAwait(false) is { } existing && !Owns(existing))
+            {
+                throw new RequestRejectedException(409, $"volume name '{name}' is already in use");
+            }
+
+            StrictJson.Set(config, "Labels", StampLabels(StrictJson.GetObject(config, "Labels")));
+            return Plan(method, prefix + "/volumes/create", query, Serialize(config));
+        }
+
+        var volume = await _engine.InspectVolumeAsync(route.Reference!, cancellationToken).ConfigureAwait(false);
+        if (volume is null || !Owns(volume))
+        {
+            throw NotFound("volume", route.Reference!);
+        }
+
+        return Plan(method, $"{prefix}/volumes/{Uri.EscapeDataString(volume.Id)}", query);
+    }
+}
