@@ -57,19 +57,42 @@ public static class ContainerCommandExecution
                 PipeTarget.ToDelegate((line, ct) => channel.Writer.WriteAsync(new StandardErrorContainerEvent(line), ct).AsTask())))
             .WithValidation(ResultValidation.None);
 
+        // A consumer that stops listening early must not leave the container blocked on a full channel.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+
         // The started event is written when the container exists, before any output can be: the channel is empty then.
         var run = listened.Backend.ExecuteAsync(
-            listened, id => channel.Writer.TryWrite(new StartedContainerEvent(id)), cancellationToken);
+            listened, id => channel.Writer.TryWrite(new StartedContainerEvent(id)), stop.Token);
         _ = run.ContinueWith(
             t => channel.Writer.TryComplete(t.Exception?.GetBaseException()), CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
-        await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        ContainerResult result;
+        try
         {
-            yield return e;
+            await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield return e;
+            }
+
+            result = await run.ConfigureAwait(false);
+        }
+        finally
+        {
+            if (!run.IsCompleted)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                try
+                {
+                    await run.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopped because the listener left; the container is stopped and removed.
+                }
+            }
         }
 
-        var result = await run.ConfigureAwait(false);
         yield return new ExitedContainerEvent(result.ExitCode);
         if (result.ExitCode != 0 && command.Validation == ResultValidation.ZeroExitCode)
         {
