@@ -54,6 +54,7 @@ public sealed class LocalEngineBackend : IFunctionBackend
         var context = new ContainerCreationContext(command, Guid.NewGuid().ToString("N"));
         var cleanups = new List<IAsyncDisposable>();
         string? id = null;
+        var createAttempted = false;
         var stdoutTail = new TailBuffer();
         var stderrTail = new TailBuffer();
         Exception? pipeFailure = null;
@@ -69,6 +70,7 @@ public sealed class LocalEngineBackend : IFunctionBackend
 
             var hasStdin = !command.StandardInputPipe.IsNull;
             var parameters = ContainerSpecMapper.ToCreateParameters(command, context, hasStdin, detached: false);
+            createAttempted = true;
             id = await CreateAsync(command, parameters, token).ConfigureAwait(false);
             onCreated?.Invoke(id);
 
@@ -130,6 +132,11 @@ public sealed class LocalEngineBackend : IFunctionBackend
             if (id is not null && command.RemoveAfterRun)
             {
                 await RemoveQuietlyAsync(id).ConfigureAwait(false);
+            }
+            else if (id is null && createAttempted)
+            {
+                // Cancelled while the engine was creating it: the container may exist without our knowing its id.
+                await RemoveByRunAsync(context.RunId).ConfigureAwait(false);
             }
 
             foreach (var cleanup in cleanups)
@@ -364,6 +371,40 @@ public sealed class LocalEngineBackend : IFunctionBackend
         catch (Exception ex) when (ex is DockerApiException or OperationCanceledException or HttpRequestException or IOException)
         {
             // Already gone or not running; removal (forced) follows anyway.
+        }
+    }
+
+    internal async Task RemoveByRunAsync(string runId)
+    {
+        // The engine may still be finishing a create whose request we abandoned: look again briefly.
+        foreach (var delay in (int[])[0, 250, 1000])
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(delay), _time).ConfigureAwait(false);
+            using var cts = new CancellationTokenSource(CleanupTimeout, _time);
+            try
+            {
+                var found = await _client.Containers.ListContainersAsync(new ContainersListParameters
+                {
+                    All = true,
+                    Filters = new Dictionary<string, IDictionary<string, bool>>
+                    {
+                        ["label"] = new Dictionary<string, bool> { [$"{FunctionLabels.Run}={runId}"] = true },
+                    },
+                }, cts.Token).ConfigureAwait(false);
+                foreach (var container in found)
+                {
+                    await RemoveQuietlyAsync(container.ID).ConfigureAwait(false);
+                }
+
+                if (found.Count > 0)
+                {
+                    return;
+                }
+            }
+            catch (Exception ex) when (ex is DockerApiException or OperationCanceledException or HttpRequestException or IOException)
+            {
+                // Best effort: prune finds it later by its owner label.
+            }
         }
     }
 
