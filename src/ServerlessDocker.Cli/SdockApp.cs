@@ -20,6 +20,8 @@ internal static class SdockApp
             WaitCommand.Create(),
             KillCommand.Create(),
             PruneCommand.Create(),
+            ServeCommand.Create(),
+            ProxyCommand.Create(),
         };
 
         var parse = root.Parse(RunArguments.SeparateContainerArguments(args));

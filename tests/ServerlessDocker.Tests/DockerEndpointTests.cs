@@ -41,4 +41,76 @@ public sealed class DockerEndpointTests
         Assert.Equal("DOCKER_HOST", ex.Setting);
         Assert.Contains(host, ex.Message);
     }
+
+    [Theory(Timeout = 10000)]
+    [InlineData("unix:///run/sdock-engine/docker.sock", "unix:///run/sdock-engine/docker.sock")]
+    [InlineData("tcp://10.0.0.5", "http://10.0.0.5:2375")]
+    [InlineData("tcp://10.0.0.5:4243", "http://10.0.0.5:4243")]
+    [InlineData("http://engine:80", "http://engine:80")]
+    [InlineData("tcp://[::1]:2375", "http://[::1]:2375")]
+    [InlineData("  unix:///var/run/docker.sock  ", "unix:///var/run/docker.sock")]
+    public void FromVariables_DockerHostWithoutTls_MapsTheAddress(string host, string expected)
+    {
+        var endpoint = DockerEndpoint.FromVariables(new Dictionary<string, string> { ["DOCKER_HOST"] = host });
+
+        Assert.Equal(new Uri(expected), endpoint.Uri);
+        Assert.False(endpoint.UseTls);
+        Assert.Null(endpoint.CertificatePath);
+        Assert.Null(endpoint.ApiVersion);
+    }
+
+    [Theory(Timeout = 10000)]
+    [InlineData("0")]
+    [InlineData("false")]
+    [InlineData("")]
+    public void FromVariables_TlsVerifyOff_StaysPlain(string value)
+    {
+        var endpoint = DockerEndpoint.FromVariables(new Dictionary<string, string>
+        {
+            ["DOCKER_HOST"] = "tcp://10.0.0.5", ["DOCKER_TLS_VERIFY"] = value,
+        });
+
+        Assert.Equal(new Uri("http://10.0.0.5:2375"), endpoint.Uri);
+        Assert.False(endpoint.UseTls);
+    }
+
+    [Fact(Timeout = 10000)]
+    public void FromVariables_HttpsWithoutVerify_UsesTlsWithoutVerifyingAndDefaultCertPath()
+    {
+        var endpoint = DockerEndpoint.FromVariables(new Dictionary<string, string> { ["DOCKER_HOST"] = "https://engine" });
+
+        Assert.Equal(new Uri("https://engine:2376"), endpoint.Uri);
+        Assert.True(endpoint.UseTls);
+        Assert.False(endpoint.VerifyTls);
+        Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".docker"), endpoint.CertificatePath);
+    }
+
+    [Fact(Timeout = 10000)]
+    public void FromVariables_BlankDockerHost_UsesDefaultSocket()
+    {
+        var endpoint = DockerEndpoint.FromVariables(new Dictionary<string, string> { ["DOCKER_HOST"] = "   " });
+
+        Assert.Equal(DockerEndpoint.DefaultUri, endpoint.Uri);
+    }
+
+    [Theory(Timeout = 10000)]
+    [InlineData("1.41", 1, 41)]
+    [InlineData("v1.44", 1, 44)]
+    public void FromVariables_ApiVersion_IsForced(string value, int major, int minor)
+    {
+        var endpoint = DockerEndpoint.FromVariables(new Dictionary<string, string> { ["DOCKER_API_VERSION"] = value });
+
+        Assert.Equal(new Version(major, minor), endpoint.ApiVersion);
+    }
+
+    [Theory(Timeout = 10000)]
+    [InlineData("latest")]
+    [InlineData("0.9")]
+    public void FromVariables_BadApiVersion_NamesTheVariable(string value)
+    {
+        var ex = Assert.Throws<InvalidCommandException>(() =>
+            DockerEndpoint.FromVariables(new Dictionary<string, string> { ["DOCKER_API_VERSION"] = value }));
+
+        Assert.Equal("DOCKER_API_VERSION", ex.Setting);
+    }
 }

@@ -29,17 +29,43 @@ internal static class RunCommand
         var command = new Command("run", "Run an image as a function: its stdout, stderr and exit code become sdock's.")
         {
             Interactive, Detach, Timeout, Env, Memory, Cpus, Pids, Network, ReadOnly, Pull, Entrypoint, Workdir, User,
-            Labels, Volumes, Keep, Image, Args,
+            Labels, Volumes, Keep, DockerAccessOption.Option, Image, Args,
         };
+        foreach (var option in RunSwarmOptions.All)
+        {
+            command.Options.Add(option);
+        }
+
         command.SetAction(ExecuteAsync);
         return command;
     }
 
     private static async Task<int> ExecuteAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        await using var docker = DockerFunctions.FromEnvironment();
+        await using var docker = await RunSwarmOptions.ConnectAsync(parse, cancellationToken);
         var command = Build(docker, parse);
+        if (command.Backend is ServerlessDocker.Swarm.SwarmBackend)
+        {
+            command = RunSwarmOptions.Apply(command, parse);
+            if (parse.GetValue(RunSwarmOptions.Replicas) is not null)
+            {
+                return await RunSwarmOptions.FanOutAsync(command, parse, cancellationToken);
+            }
+        }
+        else if (parse.GetValue(RunSwarmOptions.Replicas) is not null)
+        {
+            throw new InvalidCommandException("--replicas", "the engine is not a Swarm manager, so there is nothing to fan out over; use --swarm with a manager.");
+        }
 
+        // The scoped Docker API lives as long as this process: a detached container would outlive it.
+        if (parse.GetValue(DockerAccessOption.Option) is not null && parse.GetValue(Detach))
+        {
+            throw new InvalidCommandException("--docker-access", "a detached run would outlive its proxy; run attached, or serve a tenant socket with 'sdock proxy'.");
+        }
+
+        var (scopedCommand, proxy) = await DockerAccessOption.ApplyAsync(command, parse, cancellationToken);
+        await using var scopedProxy = proxy;
+        command = scopedCommand;
         if (parse.GetValue(Detach))
         {
             if (parse.GetValue(Interactive))
@@ -71,6 +97,12 @@ internal static class RunCommand
     /// <summary>Maps the options onto a command.</summary>
     internal static ContainerCommand Build(DockerFunctions docker, ParseResult parse)
     {
+        // System.CommandLine binds an unknown option before the image as the IMAGE argument: report it as the option it is.
+        if (parse.GetValue(Image) is { } image && image.StartsWith('-'))
+        {
+            throw new InvalidCommandException(image, "unknown option for 'sdock run'; see 'sdock run --help'.");
+        }
+
         var command = docker.Command(parse.GetValue(Image)!, parse.GetValue(Args) ?? [])
             .WithPullPolicy(ParsePull(parse.GetValue(Pull)!))
             .WithReadOnlyRootFilesystem(parse.GetValue(ReadOnly))

@@ -15,6 +15,9 @@ public sealed record FunctionDefinition
     /// <summary>CGI (default) or plain.</summary>
     public FunctionMode Mode { get; init; } = FunctionMode.Cgi;
 
+    /// <summary>Local engine (default) or Swarm.</summary>
+    public FunctionBackend Backend { get; init; } = FunctionBackend.Local;
+
     /// <summary>Arguments given to the image's entrypoint (the container command).</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];
 

@@ -85,7 +85,7 @@ public static partial class GatewayConfigLoader
         private GatewayOptions ReadGateway(YamlNode node)
         {
             var options = GatewayOptions.Empty;
-            foreach (var (key, value) in Entries(Mapping(node, "'gateway'"), ["adminToken", "invokeToken", "store", "asyncWorkers", "maxStoredOutput"]))
+            foreach (var (key, value) in Entries(Mapping(node, "'gateway'"), ["adminToken", "invokeToken", "store", "asyncWorkers", "maxStoredOutput", "swarmHost"]))
             {
                 options = key switch
                 {
@@ -93,6 +93,7 @@ public static partial class GatewayConfigLoader
                     "invokeToken" => options with { InvokeToken = Secret(value, key) },
                     "store" => options with { StorePath = Scalar(value, key) },
                     "asyncWorkers" => options with { AsyncWorkers = Int(value, key, 1, 256) },
+                    "swarmHost" => options with { SwarmHost = Secret(value, key) },
                     _ => options with { MaxStoredOutputBytes = Size(value, key) },
                 };
             }
@@ -112,7 +113,7 @@ public static partial class GatewayConfigLoader
                     throw Error(keyNode, $"function name '{name}' must be lowercase letters, digits, '-', '_' or '.'");
                 }
 
-                var function = ReadFunction(name, value);
+                var function = ReadFunction(name, value) with { SourceLine = (int)keyNode.Start.Line };
                 if (function.Route is { } route)
                 {
                     if (routes.TryGetValue(route, out var other))
@@ -131,7 +132,7 @@ public static partial class GatewayConfigLoader
 
         private static readonly string[] FunctionKeys =
         [
-            "image", "route", "mode", "args", "env", "timeout", "concurrency", "queue", "maxBody", "maxResponse",
+            "image", "route", "mode", "backend", "args", "env", "timeout", "concurrency", "queue", "maxBody", "maxResponse",
             "memory", "cpus", "pids", "network", "readOnly", "contentType", "auth", "retry",
         ];
 
@@ -139,7 +140,7 @@ public static partial class GatewayConfigLoader
         {
             var map = Mapping(node, $"function '{name}'");
             string? image = null;
-            var f = new FunctionDefinition { Name = name, Image = "", SourceLine = (int)node.Start.Line };
+            var f = new FunctionDefinition { Name = name, Image = "" };
             foreach (var (key, value) in Entries(map, FunctionKeys))
             {
                 switch (key)
@@ -147,6 +148,7 @@ public static partial class GatewayConfigLoader
                     case "image": image = Scalar(value, key); break;
                     case "route": f = f with { Route = Route(value) }; break;
                     case "mode": f = f with { Mode = Mode(value) }; break;
+                    case "backend": f = f with { Backend = Backend(value) }; break;
                     case "args": f = f with { Arguments = Sequence(value, key) }; break;
                     case "env": f = f with { Environment = StringMap(value, key) }; break;
                     case "timeout": f = f with { Timeout = Duration(value, key) }; break;
@@ -214,6 +216,13 @@ public static partial class GatewayConfigLoader
             "cgi" => FunctionMode.Cgi,
             "plain" => FunctionMode.Plain,
             var other => throw Error(node, $"mode '{other}' is not known; use 'cgi' or 'plain'"),
+        };
+
+        private FunctionBackend Backend(YamlNode node) => Scalar(node, "backend") switch
+        {
+            "local" => FunctionBackend.Local,
+            "swarm" => FunctionBackend.Swarm,
+            var other => throw Error(node, $"backend '{other}' is not known; use 'local' or 'swarm'"),
         };
 
         private IEnumerable<(string Key, YamlNode Value)> Entries(YamlMappingNode map, string[] allowed)

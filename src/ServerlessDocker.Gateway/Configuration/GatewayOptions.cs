@@ -15,6 +15,9 @@ public sealed record GatewayOptions
     /// <summary>SQLite file holding asynchronous calls; null for <c>.sdock/gateway.db</c> next to the config file.</summary>
     public string? StorePath { get; init; }
 
+    /// <summary>Engine of the Swarm manager that runs <c>backend: swarm</c> functions (DOCKER_HOST syntax); null for the gateway's own engine.</summary>
+    public string? SwarmHost { get; init; }
+
     /// <summary>Asynchronous calls run at the same time across all functions.</summary>
     public int AsyncWorkers { get; init; } = 2;
 

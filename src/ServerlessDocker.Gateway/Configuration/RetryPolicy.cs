@@ -33,4 +33,10 @@ public sealed record RetryPolicy
         var ticks = InitialBackoff.Ticks * Math.Pow(Multiplier, failedAttempts - 1);
         return ticks >= MaxBackoff.Ticks ? MaxBackoff : TimeSpan.FromTicks((long)ticks);
     }
+
+    /// <summary>When the next attempt is due, on the given clock, or null when no attempt is left.</summary>
+    /// <param name="time">The clock (a FakeTimeProvider in tests).</param>
+    /// <param name="failedAttempts">Attempts made so far.</param>
+    public DateTimeOffset? NextAttemptAt(TimeProvider time, int failedAttempts) =>
+        DelayAfter(failedAttempts) is { } delay ? time.GetUtcNow() + delay : null;
 }

@@ -10,7 +10,7 @@ namespace ServerlessDocker.Gateway.Execution;
 /// Runs one call in a fresh container: request body to stdin, stdout parsed as a CGI response (or taken as the body in
 /// plain mode) and streamed to the sink, stderr to the log. Returns an outcome instead of throwing (request hot path).
 /// </summary>
-internal sealed class FunctionExecutor(DockerFunctions docker, TimeProvider time, ILogger<FunctionExecutor> logger)
+internal sealed class FunctionExecutor(DockerFunctions docker, SwarmBackendProvider swarm, OrphanSweeper sweeper, TimeProvider time, ILogger<FunctionExecutor> logger)
 {
     private const int CopyBufferSize = 16 * 1024;
 
@@ -21,6 +21,14 @@ internal sealed class FunctionExecutor(DockerFunctions docker, TimeProvider time
         foreach (var (key, value) in fn.Environment)
         {
             env[key] = value;
+        }
+
+        if (fn.Backend == FunctionBackend.Swarm && request.ContentLength is > 0)
+        {
+            // Swarm services have no attach, so no stdin: refuse rather than silently drop the body.
+            var refused = $"function '{fn.Name}' runs on the Swarm backend, which cannot take a request body (Swarm services have no stdin)";
+            var code = await FailAsync(sink, 400, refused, cancellationToken).ConfigureAwait(false);
+            return new ExecutionResult(code, null, null, refused, "", TimeSpan.Zero, null);
         }
 
         var stderr = new StderrCollector(fn.Name, request.CallId, logger);
@@ -42,9 +50,20 @@ internal sealed class FunctionExecutor(DockerFunctions docker, TimeProvider time
             .WithReadOnlyRootFilesystem(fn.ReadOnlyRootFilesystem)
             .WithTimeout(fn.Timeout)
             .WithValidation(ResultValidation.None)
-            .WithStandardInputPipe(request.Body is null ? PipeSource.Null : PipeSource.FromStream(request.Body))
+            .WithStandardInputPipe(request.Body is null || fn.Backend == FunctionBackend.Swarm ? PipeSource.Null : PipeSource.FromStream(request.Body))
             .WithStandardOutputPipe(stdout)
             .WithStandardErrorPipe(PipeTarget.ToDelegate(stderr.OnLine));
+
+        if (fn.Backend == FunctionBackend.Swarm)
+        {
+            // Swarm (API 1.41) has no "none" network for services ("network none not found"): a task with no network
+            // attached is the closest it gets, so "none" means "attach nothing" there.
+            command = command.WithBackend(swarm.Get());
+            if (fn.NetworkMode == "none")
+            {
+                command = command.WithNetworkMode(null);
+            }
+        }
 
         var started = time.GetTimestamp();
         var run = command.ExecuteAsync(runCts.Token);
@@ -83,13 +102,20 @@ internal sealed class FunctionExecutor(DockerFunctions docker, TimeProvider time
             error = $"the Docker engine is not reachable: {ex.Message}";
             status = await FailAsync(sink, 503, error, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is ServerlessDockerException or IOException or InvalidOperationException)
+        catch (Exception ex)
         {
+            // Anything else (engine API errors, a dying connection): a failed upstream, never an unhandled request.
             error = $"function '{fn.Name}' failed: {ex.Message}";
             status = await FailAsync(sink, 502, error, cancellationToken).ConfigureAwait(false);
         }
 
         var containerId = run.ContainerId.IsCompletedSuccessfully ? run.ContainerId.Result : null;
+        if (containerId is null && error is not null && fn.Backend == FunctionBackend.Local)
+        {
+            // A cancel that lands while the engine is still creating the container leaves the client without its id,
+            // so the core cannot remove it; find it by the call label instead.
+            _ = sweeper.SweepAsync(request.CallId);
+        }
         var duration = time.GetElapsedTime(started);
         if (error is not null && status != ExecutionResult.ClientClosedRequest)
         {
@@ -162,12 +188,11 @@ internal sealed class FunctionExecutor(DockerFunctions docker, TimeProvider time
 
         state.Status = head.StatusCode;
         long written = 0;
-        if (!head.BodyStart.IsEmpty)
+
+        // Even an empty write flushes: the client gets the headers as soon as the program has printed them.
+        if (!await WriteLimitedAsync(head.BodyStart).ConfigureAwait(false))
         {
-            if (!await WriteLimitedAsync(head.BodyStart).ConfigureAwait(false))
-            {
-                return;
-            }
+            return;
         }
 
         var buffer = new byte[CopyBufferSize];

@@ -42,6 +42,7 @@ internal static class AdminApi
                 name = f.Name,
                 image = f.Image,
                 mode = f.Mode.ToString().ToLowerInvariant(),
+                backend = f.Backend.ToString().ToLowerInvariant(),
                 route = f.Route,
                 timeoutSeconds = f.Timeout.TotalSeconds,
                 concurrency = f.Concurrency,

@@ -39,6 +39,8 @@ internal static class AsyncEndpoints
         var body = await RequestBody.PrepareAsync(context, fn.MaxRequestBodyBytes, ct);
         if (body.TooLarge)
         {
+            // The unread rest of the body makes the connection unusable: tell the client not to reuse it.
+            context.Response.Headers.Connection = "close";
             await WriteAsync(context, 413, $"413 request body is larger than maxBody of function '{fn.Name}' ({fn.MaxRequestBodyBytes} bytes)\n");
             return;
         }

@@ -32,6 +32,8 @@ public static class ContainerFunctionsServiceCollectionExtensions
         services.AddSingleton<FunctionConcurrencyView>();
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton(_ => new InvocationLog());
+        services.AddSingleton<SwarmBackendProvider>();
+        services.AddSingleton<OrphanSweeper>();
         services.AddSingleton<FunctionExecutor>();
         services.AddSingleton<FunctionRequestHandler>();
         services.AddSingleton(sp =>

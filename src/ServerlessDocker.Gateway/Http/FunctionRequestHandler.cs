@@ -38,6 +38,8 @@ internal sealed class FunctionRequestHandler(
         var body = await RequestBody.PrepareAsync(context, fn.MaxRequestBodyBytes, ct).ConfigureAwait(false);
         if (body.TooLarge)
         {
+            // The unread rest of the body makes the connection unusable: tell the client not to reuse it.
+            context.Response.Headers.Connection = "close";
             await RejectAsync(context, 413, $"request body is larger than maxBody of function '{fn.Name}' ({fn.MaxRequestBodyBytes} bytes)").ConfigureAwait(false);
             Finish(fn, 413, startedAt);
             return;

@@ -49,9 +49,9 @@ internal sealed record RequestBody(Stream? Stream, long? Length, bool TooLarge)
                 }
             }
         }
-        catch (IOException) when (total > 0 || request.Body.CanSeek)
+        catch (IOException) when (!cancellationToken.IsCancellationRequested)
         {
-            // EnableBuffering's bufferLimit (or Kestrel's MaxRequestBodySize) fired.
+            // EnableBuffering's bufferLimit fired ("Buffer limit exceeded").
             return new(null, total, true);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)

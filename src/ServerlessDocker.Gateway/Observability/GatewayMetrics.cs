@@ -1,4 +1,3 @@
-using Prometheus;
 using ServerlessDocker.Gateway.Execution;
 
 namespace ServerlessDocker.Gateway.Observability;
@@ -11,14 +10,12 @@ internal sealed class GatewayMetrics
 {
     public GatewayMetrics(FunctionConcurrency concurrency)
     {
-        Registry = Metrics.NewCustomRegistry();
-        var factory = Metrics.WithCustomRegistry(Registry);
-        Invocations = factory.CreateCounter("sdock_gateway_invocations_total", "Function calls by function, kind and HTTP status.", ["function", "kind", "status"]);
-        Duration = factory.CreateHistogram("sdock_gateway_invocation_duration_seconds", "Wall time of function calls (container create to removal).", ["function"],
-            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 12) });
-        InFlight = factory.CreateGauge("sdock_gateway_in_flight", "Calls running now.", ["function"]);
-        QueueLength = factory.CreateGauge("sdock_gateway_queue_length", "Calls waiting for a concurrency slot.", ["function"]);
-        AsyncQueue = factory.CreateGauge("sdock_gateway_async_pending", "Asynchronous calls accepted but not finished.");
+        Invocations = Registry.Add(new GaugeFamily("sdock_gateway_invocations_total", "Function calls by function, kind and HTTP status.", ["function", "kind", "status"], "counter"));
+        Duration = Registry.Add(new HistogramFamily("sdock_gateway_invocation_duration_seconds", "Wall time of function calls (container create to removal).", ["function"],
+            HistogramFamily.ExponentialBuckets(0.05, 2, 12)));
+        InFlight = Registry.Add(new GaugeFamily("sdock_gateway_in_flight", "Calls running now.", ["function"]));
+        QueueLength = Registry.Add(new GaugeFamily("sdock_gateway_queue_length", "Calls waiting for a concurrency slot.", ["function"]));
+        AsyncQueue = Registry.Add(new GaugeFamily("sdock_gateway_async_pending", "Asynchronous calls accepted but not finished.", []));
         Registry.AddBeforeCollectCallback(() =>
         {
             foreach (var (function, queued, _) in concurrency.Snapshot())
@@ -28,17 +25,17 @@ internal sealed class GatewayMetrics
         });
     }
 
-    public CollectorRegistry Registry { get; }
+    public MetricRegistry Registry { get; } = new();
 
-    public Counter Invocations { get; }
+    public GaugeFamily Invocations { get; }
 
-    public Histogram Duration { get; }
+    public HistogramFamily Duration { get; }
 
-    public Gauge InFlight { get; }
+    public GaugeFamily InFlight { get; }
 
-    public Gauge QueueLength { get; }
+    public GaugeFamily QueueLength { get; }
 
-    public Gauge AsyncQueue { get; }
+    public GaugeFamily AsyncQueue { get; }
 
     public void Observe(string function, InvocationKind kind, int status, TimeSpan duration)
     {

@@ -24,7 +24,19 @@ internal static class FilterRewriter
         }
 
         labels[ownerLabel] = true;
-        return query.With("filters", JsonSerializer.Serialize(filters));
+        var json = new JsonObject();
+        foreach (var (key, values) in filters)
+        {
+            var map = new JsonObject();
+            foreach (var (v, flag) in values)
+            {
+                map[v] = flag;
+            }
+
+            json[key] = map;
+        }
+
+        return query.With("filters", json.ToJsonString());
     }
 
     /// <summary>Parses a filters value in either form into the map form.</summary>

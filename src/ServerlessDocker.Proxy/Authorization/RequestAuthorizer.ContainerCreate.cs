@@ -111,7 +111,7 @@ internal sealed partial class RequestAuthorizer
         {
             "Devices", "DeviceRequests", "DeviceCgroupRules", "Sysctls", "Links", "GroupAdd", "Ulimits",
             "BlkioWeightDevice", "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps",
-            "CgroupParent", "Cgroup", "VolumeDriver", "StorageOpt",
+            "CgroupParent", "Cgroup", "VolumeDriver", "StorageOpt", "CpuRealtimeRuntime", "CpuRealtimePeriod",
         })
         {
             if (StrictJson.IsNonEmpty(hc, field))

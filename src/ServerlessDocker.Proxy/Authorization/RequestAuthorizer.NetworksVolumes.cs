@@ -25,6 +25,14 @@ internal sealed partial class RequestAuthorizer
                     }
                 }
 
+                // A custom subnet could shadow a host network's routes; the engine's default pools are used instead.
+                if (StrictJson.GetObject(config, "IPAM") is { } ipam
+                    && (StrictJson.IsNonEmpty(ipam, "Config") || StrictJson.IsNonEmpty(ipam, "Options")
+                        || StrictJson.GetString(ipam, "Driver") is { Length: > 0 } ipamDriver && ipamDriver != "default"))
+                {
+                    Deny("custom IPAM (subnets, gateways, drivers) is not allowed");
+                }
+
                 StrictJson.Set(config, "Labels", StampLabels(StrictJson.GetObject(config, "Labels")));
                 return Plan(method, prefix + "/networks/create", query, Serialize(config));
             case "network.connect" or "network.disconnect":

@@ -1,6 +1,5 @@
 using System.Net;
-using System.Net.Http.Json;
-using System.Text.Json;
+using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
 namespace ServerlessDocker.Proxy.Engine;
@@ -74,7 +73,7 @@ internal sealed class EngineClient : IDisposable
     /// <summary>Lists all containers (any state) carrying a label (<c>key=value</c>).</summary>
     public async Task<IReadOnlyList<EngineObject>> ListContainersAsync(string labelFilter, CancellationToken cancellationToken)
     {
-        var filters = Uri.EscapeDataString(JsonSerializer.Serialize(new Dictionary<string, string[]> { ["label"] = [labelFilter] }));
+        var filters = LabelFilter(labelFilter);
         var array = await GetJsonAsync($"/containers/json?all=1&filters={filters}", cancellationToken).ConfigureAwait(false);
         return array is JsonArray items
             ? [.. items.Select(i => new EngineObject(i!["Id"]!.GetValue<string>(), ReadLabels(i["Labels"]), []))]
@@ -84,7 +83,7 @@ internal sealed class EngineClient : IDisposable
     /// <summary>Lists volume names or network IDs carrying a label.</summary>
     public async Task<IReadOnlyList<string>> ListLabelledAsync(string kind, string labelFilter, CancellationToken cancellationToken)
     {
-        var filters = Uri.EscapeDataString(JsonSerializer.Serialize(new Dictionary<string, string[]> { ["label"] = [labelFilter] }));
+        var filters = LabelFilter(labelFilter);
         var json = await GetJsonAsync($"/{kind}?filters={filters}", cancellationToken).ConfigureAwait(false);
         return kind == "volumes"
             ? json?["Volumes"] is JsonArray volumes ? [.. volumes.Select(v => v!["Name"]!.GetValue<string>())] : []
@@ -94,7 +93,14 @@ internal sealed class EngineClient : IDisposable
     /// <summary>Creates a labelled named volume (used to pre-create volumes a create names, so they are owned).</summary>
     public async Task CreateVolumeAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken cancellationToken)
     {
-        using var response = await _http.PostAsJsonAsync("/volumes/create", new { Name = name, Labels = labels }, cancellationToken).ConfigureAwait(false);
+        var labelsJson = new JsonObject();
+        foreach (var (key, value) in labels)
+        {
+            labelsJson[key] = value;
+        }
+
+        using var content = new StringContent(new JsonObject { ["Name"] = name, ["Labels"] = labelsJson }.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync("/volumes/create", content, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
     }
 
@@ -118,6 +124,9 @@ internal sealed class EngineClient : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
+
+    private static string LabelFilter(string label) =>
+        Uri.EscapeDataString(new JsonObject { ["label"] = new JsonArray(label) }.ToJsonString());
 
     private static string EscapeKeepingSlashes(string reference) =>
         string.Join('/', reference.Split('/').Select(Uri.EscapeDataString));

@@ -29,21 +29,22 @@ internal sealed class BufferedConnection : IDisposable
     /// </summary>
     public async ValueTask<string?> ReadHeadAsync(CancellationToken cancellationToken)
     {
-        var scanFrom = _start;
+        // Offsets are relative to _start: FillAsync may compact the buffer.
+        var scanned = 0;
         while (true)
         {
             var span = _buffer.AsSpan(_start, _end - _start);
-            var index = span[(scanFrom - _start)..].IndexOf("\r\n\r\n"u8);
+            var index = span[scanned..].IndexOf("\r\n\r\n"u8);
             if (index >= 0)
             {
-                var headLength = scanFrom - _start + index;
+                var headLength = scanned + index;
                 var head = Encoding.Latin1.GetString(span[..headLength]);
                 _start += headLength + 4;
                 return head;
             }
 
-            scanFrom = Math.Max(_start, _end - 3);
-            if (_end - _start >= MaxHeadBytes)
+            scanned = Math.Max(0, span.Length - 3);
+            if (span.Length >= MaxHeadBytes)
             {
                 throw new HttpFramingException(431, "request head too large");
             }
@@ -64,21 +65,21 @@ internal sealed class BufferedConnection : IDisposable
     /// <summary>Reads one CRLF-terminated line (for chunk sizes and trailers).</summary>
     public async ValueTask<string> ReadLineAsync(int maxLength, CancellationToken cancellationToken)
     {
-        var scanFrom = _start;
+        var scanned = 0;
         while (true)
         {
             var span = _buffer.AsSpan(_start, _end - _start);
-            var index = span[(scanFrom - _start)..].IndexOf("\r\n"u8);
+            var index = span[scanned..].IndexOf("\r\n"u8);
             if (index >= 0)
             {
-                var length = scanFrom - _start + index;
+                var length = scanned + index;
                 var line = Encoding.Latin1.GetString(span[..length]);
                 _start += length + 2;
                 return line;
             }
 
-            scanFrom = Math.Max(_start, _end - 1);
-            if (_end - _start > maxLength)
+            scanned = Math.Max(0, span.Length - 1);
+            if (span.Length > maxLength)
             {
                 throw new HttpFramingException(400, "line too long");
             }
@@ -104,7 +105,7 @@ internal sealed class BufferedConnection : IDisposable
         return await Socket.ReceiveAsync(destination, SocketFlags.None, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Reads exactly <paramref name="count"/> bytes, failing at a premature end of stream.</summary>
+    /// <summary>Fills <paramref name="destination"/> completely, failing at a premature end of stream.</summary>
     public async ValueTask ReadExactlyAsync(Memory<byte> destination, CancellationToken cancellationToken)
     {
         var offset = 0;

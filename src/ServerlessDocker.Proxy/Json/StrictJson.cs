@@ -179,7 +179,7 @@ internal static class StrictJson
     /// <summary>True when the field is present and non-null (even an empty array counts: it overrides a default).</summary>
     public static bool IsPresent(JsonObject obj, string fieldName) => Get(obj, fieldName) is not null;
 
-    /// <summary>True when the field is present and is a non-empty array or object.</summary>
+    /// <summary>True when the field is present and is a non-empty array, object or string, true, or a non-zero number.</summary>
     public static bool IsNonEmpty(JsonObject obj, string fieldName) => Get(obj, fieldName) switch
     {
         null => false,
@@ -187,6 +187,7 @@ internal static class StrictJson
         JsonObject o => o.Count > 0,
         JsonValue v when v.TryGetValue<string>(out var s) => s.Length > 0,
         JsonValue v when v.TryGetValue<bool>(out var b) => b,
+        JsonValue v when v.GetValueKind() == JsonValueKind.Number => v.GetValue<decimal>() != 0,
         _ => true,
     };
 

@@ -133,7 +133,7 @@ public sealed class LocalEngineBackend : IFunctionBackend
             {
                 await RemoveQuietlyAsync(id).ConfigureAwait(false);
             }
-            else if (id is null && createAttempted)
+            else if (id is null && createAttempted && token.IsCancellationRequested)
             {
                 // Cancelled while the engine was creating it: the container may exist without our knowing its id.
                 await RemoveByRunAsync(context.RunId).ConfigureAwait(false);
@@ -401,9 +401,10 @@ public sealed class LocalEngineBackend : IFunctionBackend
                     return;
                 }
             }
-            catch (Exception ex) when (ex is DockerApiException or OperationCanceledException or HttpRequestException or IOException)
+            catch (Exception)
             {
-                // Best effort: prune finds it later by its owner label.
+                // Best effort, and it must never hide the run's own error (an unreachable engine fails here too,
+                // for example with an AggregateException from the TCP transport): prune finds it later by its owner label.
             }
         }
     }

@@ -86,7 +86,10 @@ public sealed record DockerEndpoint
             }
 
             var scheme = parsed.Scheme == "tcp" ? (tls ? "https" : "http") : parsed.Scheme;
-            var port = parsed.IsDefaultPort || parsed.Port <= 0 ? (scheme == "https" ? 2376 : 2375) : parsed.Port;
+            // Uri hides an explicit default port (http://engine:80), so look for the port in the text itself.
+            var authority = host[(host.IndexOf("://", StringComparison.Ordinal) + 3)..].Split('/')[0];
+            var hasPort = authority.LastIndexOf(':') > authority.LastIndexOf(']');
+            var port = hasPort ? parsed.Port : (scheme == "https" ? 2376 : 2375);
             return new UriBuilder(scheme, parsed.Host, port).Uri;
         }
 

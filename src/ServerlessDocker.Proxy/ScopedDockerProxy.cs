@@ -1,0 +1,204 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using ServerlessDocker.Proxy.Audit;
+using ServerlessDocker.Proxy.Engine;
+
+namespace ServerlessDocker.Proxy;
+
+/// <summary>
+/// A Docker Engine API proxy that serves one unix socket per scope. Each scope sees and manages only what it
+/// (or its descendants) created, under a default-deny policy.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var proxy = await ScopedDockerProxy.StartAsync(new ProxyOptions { Upstream = new("unix:///var/run/docker.sock") }, ct);
+/// await using var tenant = await proxy.CreateScopeAsync("tenant-a", "/run/tenant-a.sock", cancellationToken: ct);
+/// // DOCKER_HOST=unix:///run/tenant-a.sock docker run --rm busybox echo hi
+/// </code>
+/// </example>
+public sealed class ScopedDockerProxy : IAsyncDisposable
+{
+    private readonly ConcurrentDictionary<string, ProxyScope> _scopes = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _createLock = new(1, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _eventMonitor = Task.CompletedTask;
+    private int _disposed;
+
+    private ScopedDockerProxy(ProxyOptions options)
+    {
+        Options = options;
+        Upstream = UpstreamEndpoint.Parse(options.Upstream);
+        Engine = new EngineClient(Upstream);
+        Audit = new AuditLog(options.AuditLog, options.TimeProvider);
+    }
+
+    /// <summary>The options the proxy runs with.</summary>
+    public ProxyOptions Options { get; }
+
+    /// <summary>The live top-level scopes.</summary>
+    public IReadOnlyCollection<ProxyScope> Scopes => [.. _scopes.Values.Where(s => s.Parent is null)];
+
+    internal UpstreamEndpoint Upstream { get; }
+
+    internal EngineClient Engine { get; }
+
+    internal AuditLog Audit { get; }
+
+    /// <summary>Checks that the engine answers, then starts the proxy (no scope is served until one is created).</summary>
+    /// <exception cref="InvalidOperationException">The engine does not answer at <see cref="ProxyOptions.Upstream"/>.</exception>
+    public static async Task<ScopedDockerProxy> StartAsync(ProxyOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var proxy = new ScopedDockerProxy(options);
+        try
+        {
+            using var socket = await proxy.Upstream.ConnectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException)
+        {
+            proxy.Engine.Dispose();
+            throw new InvalidOperationException($"the Docker engine at {options.Upstream} does not answer: {ex.Message}", ex);
+        }
+
+        Directory.CreateDirectory(options.SocketDirectory);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(options.SocketDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        proxy._eventMonitor = proxy.MonitorNestedScopesAsync(proxy._stopping.Token);
+        return proxy;
+    }
+
+    /// <summary>Creates a top-level scope (a tenant) listening on <paramref name="socketPath"/>.</summary>
+    /// <param name="name">The tenant name: 1-63 of [a-z0-9_.-]; objects it created before a restart are visible again under the same name.</param>
+    /// <param name="socketPath">The socket to serve (one in <see cref="ProxyOptions.SocketDirectory"/> when null).</param>
+    /// <param name="policy">The scope's policy (<see cref="ProxyOptions.Policy"/> when null).</param>
+    /// <param name="cancellationToken">Cancels the creation.</param>
+    public Task<ProxyScope> CreateScopeAsync(string name, string? socketPath = null, ProxyPolicy? policy = null, CancellationToken cancellationToken = default) =>
+        CreateScopeAsync(name, socketPath, policy, removeLeftovers: false, cancellationToken);
+
+    /// <summary>Stops every scope and the proxy. Top-level scopes keep their objects; child scopes remove theirs by policy.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var scope in _scopes.Values.Where(s => s.Parent is null).ToList())
+        {
+            await scope.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _eventMonitor.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        Engine.Dispose();
+        _stopping.Dispose();
+    }
+
+    internal Task<ProxyScope> CreateScopeAsync(string name, string? socketPath, ProxyPolicy? policy, bool removeLeftovers, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_scopes.ContainsKey(name))
+        {
+            throw new InvalidOperationException($"scope '{name}' already exists");
+        }
+
+        return Task.FromResult(ProxyScope.Start(this, null, name, policy ?? Options.Policy, socketPath ?? NewSocketPath(), removeLeftovers));
+    }
+
+    internal string NewSocketPath() => Path.Combine(Options.SocketDirectory, $"scope-{Guid.NewGuid():N}.sock");
+
+    internal void Register(ProxyScope scope)
+    {
+        if (!_scopes.TryAdd(scope.Path, scope))
+        {
+            throw new InvalidOperationException($"scope '{scope.Path}' already exists");
+        }
+    }
+
+    internal void Unregister(ProxyScope scope) => _scopes.TryRemove(new KeyValuePair<string, ProxyScope>(scope.Path, scope));
+
+    internal async Task<IDisposable> AcquireCreateLockAsync(CancellationToken cancellationToken)
+    {
+        await _createLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Releaser(_createLock);
+    }
+
+    /// <summary>Force-removes the containers, volumes and networks of a scope's subtree (best effort).</summary>
+    internal async Task RemoveLeftoversAsync(ProxyScope scope)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            foreach (var container in await Engine.ListContainersAsync(scope.OwnerFilter, timeout.Token).ConfigureAwait(false))
+            {
+                await Engine.DeleteAsync($"/containers/{container.Id}?force=1&v=1", timeout.Token).ConfigureAwait(false);
+            }
+
+            foreach (var volume in await Engine.ListLabelledAsync("volumes", scope.OwnerFilter, timeout.Token).ConfigureAwait(false))
+            {
+                await Engine.DeleteAsync($"/volumes/{Uri.EscapeDataString(volume)}?force=1", timeout.Token).ConfigureAwait(false);
+            }
+
+            foreach (var network in await Engine.ListLabelledAsync("networks", scope.OwnerFilter, timeout.Token).ConfigureAwait(false))
+            {
+                await Engine.DeleteAsync($"/networks/{network}", timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException)
+        {
+            // Best effort: leftovers stay labelled and can be found with the scope's filter.
+        }
+    }
+
+    /// <summary>Removes a nested scope when the container that held it is destroyed.</summary>
+    private async Task MonitorNestedScopesAsync(CancellationToken cancellationToken)
+    {
+        var filters = new JsonObject
+        {
+            ["type"] = new JsonArray("container"),
+            ["event"] = new JsonArray("destroy"),
+            ["label"] = new JsonArray(ScopeLabels.ChildScope),
+        }.ToJsonString();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var stream = await Engine.OpenEventsAsync(filters, cancellationToken).ConfigureAwait(false);
+                using var reader = new StreamReader(stream);
+                while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+                {
+                    if (JsonNode.Parse(line)?["Actor"]?["Attributes"]?[ScopeLabels.ChildScope]?.GetValue<string>() is { } path
+                        && _scopes.TryGetValue(path, out var scope))
+                    {
+                        _ = Task.Run(async () => await scope.DisposeAsync().ConfigureAwait(false), CancellationToken.None);
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or System.Net.Sockets.SocketException)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1), Options.TimeProvider, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                semaphore.Release();
+            }
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace ServerlessDocker.Swarm;
+
+/// <summary>Swarm entry points on <see cref="DockerFunctions"/>.</summary>
+public static class SwarmDockerFunctionsExtensions
+{
+    /// <summary>A Swarm backend on this client's engine, which must be a Swarm manager.</summary>
+    public static SwarmBackend Swarm(this DockerFunctions docker, SwarmOptions? options = null) =>
+        new(docker.Engine, docker.Endpoint.Uri, options);
+
+    /// <summary>A view of this client whose commands run as Swarm services.</summary>
+    public static DockerFunctions WithSwarm(this DockerFunctions docker, SwarmOptions? options = null) =>
+        docker.WithDefaultBackend(docker.Swarm(options));
+
+    /// <summary>
+    /// The "auto" choice: Swarm when the engine is a Swarm manager, the local engine otherwise. Call it only when the
+    /// caller asked for Swarm in its configuration; the local engine stays the default everywhere else.
+    /// </summary>
+    public static async Task<DockerFunctions> WithSwarmIfManagerAsync(
+        this DockerFunctions docker, SwarmOptions? options = null, CancellationToken cancellationToken = default) =>
+        await Internal.EngineErrors.CallAsync(docker.Endpoint.Uri, "tell whether it is a Swarm manager", () =>
+            SwarmBackend.IsManagerAsync(docker.Engine, cancellationToken)).ConfigureAwait(false)
+            ? docker.WithSwarm(options)
+            : docker;
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace ServerlessDocker.Gateway.IntegrationTests;
+
+/// <summary>`sdock serve` as a real process: serves a functions.yaml, and refuses a bad one naming the line.</summary>
+public sealed class ServeCommandTests(EngineFixture engine)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string Sdock => Path.Combine(AppContext.BaseDirectory, "sdock.dll");
+
+    [Fact(Timeout = 90000)]
+    public async Task Serve_ValidFile_ServesFunctionUntilStopped()
+    {
+        _ = engine;
+        var dir = Directory.CreateTempSubdirectory("sdock-gw-serve-").FullName;
+        var port = FreePort();
+        await File.WriteAllTextAsync(Path.Combine(dir, "functions.yaml"), $"""
+            functions:
+              hello:
+                image: {EngineFixture.CgiImage}
+                route: /hello
+            """, Ct);
+        using var process = Start(dir, "serve", "-f", "functions.yaml", "--listen", $"127.0.0.1:{port}");
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await WaitForHealthAsync(client, process);
+
+            var env = Env.Parse(await client.GetStringAsync("/hello/env?via=cli", Ct));
+
+            Assert.Equal("via=cli", env["QUERY_STRING"]);
+            Assert.Equal("/hello", env["SCRIPT_NAME"]);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(Ct);
+            Directory.Delete(dir, recursive: true);
+        }
+
+        Assert.Contains("serving 1 function(s)", await stderr, StringComparison.Ordinal);
+        await DockerCli.AssertGoneAsync($"{Execution.GatewayLabels.Function}=hello", Ct);
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task Serve_BadFile_Exit125AndErrorNamesLine()
+    {
+        var dir = Directory.CreateTempSubdirectory("sdock-gw-serve-").FullName;
+        try
+        {
+            await File.WriteAllTextAsync(Path.Combine(dir, "functions.yaml"), "functions:\n  hello:\n    image: x\n    concurrency: lots\n", Ct);
+            using var process = Start(dir, "serve", "-f", "functions.yaml", "--listen", "127.0.0.1:0");
+            var stderr = await process.StandardError.ReadToEndAsync(Ct);
+            await process.WaitForExitAsync(Ct);
+
+            Assert.Equal(125, process.ExitCode);
+            Assert.Contains("functions.yaml:4:18: 'concurrency' must be a whole number", stderr, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static Process Start(string workingDirectory, params string[] args)
+    {
+        Assert.True(File.Exists(Sdock), $"{Sdock} is missing: the test project references the CLI so that it is copied here");
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardError = true, RedirectStandardOutput = true };
+        psi.ArgumentList.Add(Sdock);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        return Process.Start(psi) ?? throw new InvalidOperationException("cannot start dotnet");
+    }
+
+    private static async Task WaitForHealthAsync(HttpClient client, Process process)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            Assert.False(process.HasExited, "sdock serve exited early");
+            try
+            {
+                using var response = await client.GetAsync("/healthz", Ct);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100, Ct);
+        }
+
+        Assert.Fail("sdock serve did not answer /healthz within 20s");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,60 @@
+namespace ServerlessDocker.Proxy.Tests;
+
+public sealed class ProxyPolicyLoaderTests
+{
+    [Fact(Timeout = 10000)]
+    public void Parse_Empty_BuiltInDefaults()
+    {
+        var policy = ProxyPolicyLoader.Parse(string.Empty);
+
+        Assert.Equal(ProxyPolicy.Default.Mode, policy.Mode);
+        Assert.Empty(policy.BindMounts);
+        Assert.Empty(policy.Capabilities);
+        Assert.False(policy.AllowHostPorts);
+        Assert.True(policy.Limits.Required);
+    }
+
+    [Fact(Timeout = 10000)]
+    public void Parse_FullDocument_AllFieldsRead()
+    {
+        var policy = ProxyPolicyLoader.Parse("""
+            mode: warn
+            images: [busybox, "sdock-test/*"]
+            allowPull: true
+            capabilities: [NET_BIND_SERVICE]
+            bindMounts: [/srv/data]
+            allowHostPorts: true
+            networkModes: [none]
+            allowBuild: false
+            allowExec: false
+            allowNesting: false
+            maxDepth: 2
+            removeLeftovers: false
+            maxBodyBytes: 2048
+            limits: { required: false, defaultMemoryBytes: 1000, defaultPidsLimit: 10, maxCpus: 1 }
+            quota: { maxContainers: 3, maxTotalMemoryBytes: 5000 }
+            """);
+
+        Assert.Equal(PolicyMode.Warn, policy.Mode);
+        Assert.Equal(["busybox", "sdock-test/*"], policy.Images);
+        Assert.True(policy.AllowPull);
+        Assert.Equal(["/srv/data"], policy.BindMounts);
+        Assert.Equal(2, policy.MaxDepth);
+        Assert.Equal(2048, policy.MaxBodyBytes);
+        Assert.Equal(1000, policy.Limits.DefaultMemoryBytes);
+        Assert.Equal(ResourceLimits.Default.MaxMemoryBytes, policy.Limits.MaxMemoryBytes);
+        Assert.Equal(3, policy.Quota.MaxContainers);
+        Assert.Equal(5000, policy.Quota.MaxTotalMemoryBytes);
+    }
+
+    [Theory(Timeout = 10000)]
+    [InlineData("privileged: true")]
+    [InlineData("mode: permissive")]
+    [InlineData("maxDepth: 9")]
+    [InlineData("bindMounts: [relative/path]")]
+    [InlineData("bindMounts: [/srv/../etc]")]
+    public void Parse_UnknownFieldOrBadValue_Rejected(string yaml)
+    {
+        Assert.Throws<InvalidDataException>(() => ProxyPolicyLoader.Parse(yaml));
+    }
+}
