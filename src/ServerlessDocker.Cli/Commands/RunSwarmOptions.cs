@@ -33,16 +33,26 @@ internal static class RunSwarmOptions
             return DockerFunctions.FromEnvironment();
         }
 
-        // SDOCK_SWARM_HOST (written by scripts/swarm up) points at a manager without moving DOCKER_HOST off the local engine.
-        var docker = Environment.GetEnvironmentVariable("SDOCK_SWARM_HOST") is { Length: > 0 } swarmHost
-            ? DockerFunctions.Connect(DockerEndpoint.FromVariables(new Dictionary<string, string> { ["DOCKER_HOST"] = swarmHost }))
-            : DockerFunctions.FromEnvironment();
+        var docker = ConnectManager();
         return backend == "swarm" ? docker.WithSwarm() : await docker.WithSwarmIfManagerAsync(cancellationToken: cancellationToken);
     }
+
+    /// <summary>Connects to the Swarm manager: SDOCK_SWARM_HOST when set, else DOCKER_HOST.</summary>
+    public static DockerFunctions ConnectManager() =>
+        // SDOCK_SWARM_HOST (written by scripts/swarm up) points at a manager without moving DOCKER_HOST off the local engine.
+        Environment.GetEnvironmentVariable("SDOCK_SWARM_HOST") is { Length: > 0 } swarmHost
+            ? DockerFunctions.Connect(DockerEndpoint.FromVariables(new Dictionary<string, string> { ["DOCKER_HOST"] = swarmHost }))
+            : DockerFunctions.FromEnvironment();
 
     /// <summary>Adds the placement constraints to a Swarm-bound command.</summary>
     public static ContainerCommand Apply(ContainerCommand command, ParseResult parse)
     {
+        // The scoped socket is a bind mount of a file on this machine: a task on another node would not find it.
+        if (parse.GetValue(DockerAccessOption.Option) is not null)
+        {
+            throw new InvalidCommandException("--docker-access", "the scoped Docker socket exists only on this machine, not on the Swarm node that runs the task; drop --swarm or --docker-access.");
+        }
+
         foreach (var c in parse.GetValue(Constraints) ?? [])
         {
             command = command.WithPlacementConstraint(c);

@@ -10,7 +10,7 @@ namespace ServerlessDocker.Gateway.Execution;
 /// Runs one call in a fresh container: request body to stdin, stdout parsed as a CGI response (or taken as the body in
 /// plain mode) and streamed to the sink, stderr to the log. Returns an outcome instead of throwing (request hot path).
 /// </summary>
-internal sealed class FunctionExecutor(DockerFunctions docker, SwarmBackendProvider swarm, OrphanSweeper sweeper, TimeProvider time, ILogger<FunctionExecutor> logger)
+internal sealed class FunctionExecutor(DockerFunctions docker, SwarmBackendProvider swarm, TimeProvider time, ILogger<FunctionExecutor> logger)
 {
     private const int CopyBufferSize = 16 * 1024;
 
@@ -110,12 +110,6 @@ internal sealed class FunctionExecutor(DockerFunctions docker, SwarmBackendProvi
         }
 
         var containerId = run.ContainerId.IsCompletedSuccessfully ? run.ContainerId.Result : null;
-        if (containerId is null && error is not null && fn.Backend == FunctionBackend.Local)
-        {
-            // A cancel that lands while the engine is still creating the container leaves the client without its id,
-            // so the core cannot remove it; find it by the call label instead.
-            _ = sweeper.SweepAsync(request.CallId);
-        }
         var duration = time.GetElapsedTime(started);
         if (error is not null && status != ExecutionResult.ClientClosedRequest)
         {

@@ -33,7 +33,6 @@ public static class ContainerFunctionsServiceCollectionExtensions
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton(_ => new InvocationLog());
         services.AddSingleton<SwarmBackendProvider>();
-        services.AddSingleton<OrphanSweeper>();
         services.AddSingleton<FunctionExecutor>();
         services.AddSingleton<FunctionRequestHandler>();
         services.AddSingleton(sp =>

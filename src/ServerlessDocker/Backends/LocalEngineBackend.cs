@@ -54,7 +54,6 @@ public sealed class LocalEngineBackend : IFunctionBackend
         var context = new ContainerCreationContext(command, Guid.NewGuid().ToString("N"));
         var cleanups = new List<IAsyncDisposable>();
         string? id = null;
-        var createAttempted = false;
         var stdoutTail = new TailBuffer();
         var stderrTail = new TailBuffer();
         Exception? pipeFailure = null;
@@ -70,7 +69,6 @@ public sealed class LocalEngineBackend : IFunctionBackend
 
             var hasStdin = !command.StandardInputPipe.IsNull;
             var parameters = ContainerSpecMapper.ToCreateParameters(command, context, hasStdin, detached: false);
-            createAttempted = true;
             id = await CreateAsync(command, parameters, token).ConfigureAwait(false);
             onCreated?.Invoke(id);
 
@@ -132,11 +130,6 @@ public sealed class LocalEngineBackend : IFunctionBackend
             if (id is not null && command.RemoveAfterRun)
             {
                 await RemoveQuietlyAsync(id).ConfigureAwait(false);
-            }
-            else if (id is null && createAttempted && token.IsCancellationRequested)
-            {
-                // Cancelled while the engine was creating it: the container may exist without our knowing its id.
-                await RemoveByRunAsync(context.RunId).ConfigureAwait(false);
             }
 
             foreach (var cleanup in cleanups)
@@ -208,7 +201,7 @@ public sealed class LocalEngineBackend : IFunctionBackend
 
         try
         {
-            return (await _client.Containers.CreateContainerAsync(parameters, token).ConfigureAwait(false)).ID;
+            return await CreateContainerAsync(parameters).ConfigureAwait(false);
         }
         catch (DockerApiException ex) when (EngineErrors.IsNoSuchImage(ex))
         {
@@ -229,8 +222,26 @@ public sealed class LocalEngineBackend : IFunctionBackend
 
         await PullAsync(command, token).ConfigureAwait(false);
         // The identical spec again: a retry that rebuilt it could silently drop options.
-        return await EngineErrors.CallAsync(_endpoint, "create the container", async () =>
-            (await _client.Containers.CreateContainerAsync(parameters, token).ConfigureAwait(false)).ID).ConfigureAwait(false);
+        return await EngineErrors.CallAsync(_endpoint, "create the container", () => CreateContainerAsync(parameters)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Creates the container without ever abandoning the request half-way: an abandoned create can still leave a
+    /// container behind whose id nobody learns. A create takes milliseconds; a cancellation that arrives meanwhile is
+    /// honoured right after it, and the new container is then stopped and removed like any other.
+    /// </summary>
+    private async Task<string> CreateContainerAsync(CreateContainerParameters parameters)
+    {
+        using var cts = new CancellationTokenSource(CleanupTimeout, _time);
+        try
+        {
+            return (await _client.Containers.CreateContainerAsync(parameters, cts.Token).ConfigureAwait(false)).ID;
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            throw new EngineUnavailableException(_endpoint,
+                new TimeoutException($"the engine did not create the container within {CleanupTimeout.TotalSeconds:0}s"));
+        }
     }
 
     private async Task PullAsync(ContainerCommand command, CancellationToken token)
@@ -371,41 +382,6 @@ public sealed class LocalEngineBackend : IFunctionBackend
         catch (Exception ex) when (ex is DockerApiException or OperationCanceledException or HttpRequestException or IOException)
         {
             // Already gone or not running; removal (forced) follows anyway.
-        }
-    }
-
-    internal async Task RemoveByRunAsync(string runId)
-    {
-        // The engine may still be finishing a create whose request we abandoned: look again briefly.
-        foreach (var delay in (int[])[0, 250, 1000])
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(delay), _time).ConfigureAwait(false);
-            using var cts = new CancellationTokenSource(CleanupTimeout, _time);
-            try
-            {
-                var found = await _client.Containers.ListContainersAsync(new ContainersListParameters
-                {
-                    All = true,
-                    Filters = new Dictionary<string, IDictionary<string, bool>>
-                    {
-                        ["label"] = new Dictionary<string, bool> { [$"{FunctionLabels.Run}={runId}"] = true },
-                    },
-                }, cts.Token).ConfigureAwait(false);
-                foreach (var container in found)
-                {
-                    await RemoveQuietlyAsync(container.ID).ConfigureAwait(false);
-                }
-
-                if (found.Count > 0)
-                {
-                    return;
-                }
-            }
-            catch (Exception)
-            {
-                // Best effort, and it must never hide the run's own error (an unreachable engine fails here too,
-                // for example with an AggregateException from the TCP transport): prune finds it later by its owner label.
-            }
         }
     }
 
