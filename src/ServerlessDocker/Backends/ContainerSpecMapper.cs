@@ -30,13 +30,7 @@ internal static class ContainerSpecMapper
             env[k] = v;
         }
 
-        var mounts = command.Mounts.Concat(context.Mounts).Select(m => new Mount
-        {
-            Type = m.Type,
-            Source = m.Type == "tmpfs" ? null! : m.Source,
-            Target = m.Target,
-            ReadOnly = m.ReadOnly,
-        }).ToList();
+        var mounts = ToEngineMounts(command.Mounts.Concat(context.Mounts));
 
         return new CreateContainerParameters
         {
@@ -69,6 +63,16 @@ internal static class ContainerSpecMapper
             },
         };
     }
+
+    /// <summary>Maps mounts onto the engine's mount model (shared by the container and the Swarm service specs).</summary>
+    public static List<Mount> ToEngineMounts(IEnumerable<ContainerMount> mounts) =>
+        mounts.Select(m => new Mount
+        {
+            Type = m.Type,
+            Source = m.Type == "tmpfs" ? null! : m.Source,
+            Target = m.Target,
+            ReadOnly = m.ReadOnly,
+        }).ToList();
 
     /// <summary>Splits "name:tag" / "name@digest" the way the engine's pull API wants it.</summary>
     public static (string FromImage, string Tag) SplitImage(string image)

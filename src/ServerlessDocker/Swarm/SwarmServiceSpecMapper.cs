@@ -26,13 +26,7 @@ internal static class SwarmServiceSpecMapper
         var serviceLabels = Merge(command.Labels, options.ServiceLabels, context.Labels, ownLabels);
 
         var env = Merge(command.Environment, context.Environment, extraEnvironment);
-        var mounts = command.Mounts.Concat(context.Mounts).Select(m => new Mount
-        {
-            Type = m.Type,
-            Source = m.Type == "tmpfs" ? null! : m.Source,
-            Target = m.Target,
-            ReadOnly = m.ReadOnly,
-        }).ToList();
+        var mounts = ContainerSpecMapper.ToEngineMounts(command.Mounts.Concat(context.Mounts));
 
         var networks = options.Networks.ToList();
         // "default"/"bridge" is what a task gets anyway; anything else is a network to attach to.
