@@ -8,12 +8,13 @@ internal static class WaitCommand
     public static Command Create()
     {
         var keep = new Option<bool>("--keep") { Description = "Keep the container after it exits." };
-        var id = new Argument<string>("ID") { Description = "Container id or name." };
-        var command = new Command("wait", "Wait for a function to exit, print its exit code, and remove it.") { keep, id };
+        var id = new Argument<string>("ID") { Description = "Container id or name (a service id with --swarm)." };
+        var swarm = RunLookup.SwarmOption();
+        var command = new Command("wait", "Wait for a function to exit, print its exit code, and remove it.") { keep, id, swarm };
         command.SetAction(async (parse, ct) =>
         {
-            await using var docker = DockerFunctions.FromEnvironment();
-            var run = await docker.GetRunAsync(parse.GetValue(id)!, ct);
+            var (docker, run) = await RunLookup.FindAsync(parse.GetValue(swarm), parse.GetValue(id)!, ct);
+            await using var _ = docker;
             var result = await run.WaitAsync(ct);
             Console.Out.WriteLine(result.ExitCode);
             if (!parse.GetValue(keep))
