@@ -7,15 +7,12 @@ using ServerlessDocker.Proxy;
 
 // Proxy overhead, same requests over three paths in one run (round-robin, so engine drift hits all alike):
 //   direct  : the engine's own socket
-//   proxy   : the scoped proxy (in-process, audit off)
+//   proxy   : the scoped proxy in its own process (audit off), as `sdock proxy` runs it
 //   haproxy : HAProxy from Debian as a Tecnativa-style path filter
 // Usage: dotnet run -c Release --project bench/ServerlessDocker.Bench.Proxy [-- --small N --cycles N]
 var engine = Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "unix:///var/run/docker.sock";
 var smallCount = Argument("--small", 2000);
 var cycleCount = Argument("--cycles", 20);
-var work = Directory.CreateTempSubdirectory("sdock-bench-proxy");
-var scopeName = "bench-" + Guid.NewGuid().ToString("N")[..8];
-
 // `--serve SCOPE SOCKET`: the proxy side, in its own process (like `sdock proxy`), so it never shares a thread pool with the client.
 if (args is ["--serve", var serveScope, var serveSocket])
 {
@@ -25,6 +22,9 @@ if (args is ["--serve", var serveScope, var serveSocket])
     await Console.In.ReadLineAsync();
     return 0;
 }
+
+var work = Directory.CreateTempSubdirectory("sdock-bench-proxy");
+var scopeName = "bench-" + Guid.NewGuid().ToString("N")[..8];
 
 var proxySocket = Path.Combine(work.FullName, "proxy.sock");
 using var proxyProcess = Process.Start(new ProcessStartInfo(Environment.ProcessPath!, [.. Environment.ProcessPath!.EndsWith("dotnet", StringComparison.Ordinal) ? [typeof(RawClient).Assembly.Location] : Array.Empty<string>(), "--serve", scopeName, proxySocket])
@@ -56,6 +56,7 @@ var createBody = "{\"Image\":\"busybox\",\"Cmd\":[\"echo\",\"bench\"],\"AttachSt
 var small = paths.ToDictionary(p => p.Name, _ => new List<double>());
 var cycles = paths.ToDictionary(p => p.Name, _ => new List<double>());
 var failures = paths.ToDictionary(p => p.Name, _ => 0);
+var stepTimes = paths.ToDictionary(p => p.Name, _ => new Dictionary<string, double>());
 var clients = paths.ToDictionary(p => p.Name, p => new RawClient(p.Socket));
 try
 {
@@ -88,7 +89,7 @@ try
             // The proxy stamps its own labels; direct and HAProxy get the same ones in the body, so the creates are alike.
             var body = p.Name == "proxy" ? createBody.Replace($",\"io.sdock.proxy.scope\":\"{scopeName}\",\"io.sdock.proxy.scope.0\":\"{scopeName}\"", string.Empty, StringComparison.Ordinal) : createBody;
             var watch = Stopwatch.StartNew();
-            var ok = await FullCycleAsync(p.Socket, body);
+            var ok = await FullCycleAsync(p.Socket, body, i >= 2 ? stepTimes[p.Name] : []);
             if (i >= 2)
             {
                 cycles[p.Name].Add(watch.Elapsed.TotalMilliseconds);
@@ -122,6 +123,11 @@ foreach (var p in paths)
 }
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratios vs direct: proxy list p50 {Ratio("proxy", small, 50):0.00}x p99 {Ratio("proxy", small, 99):0.00}x, cycle p50 {Ratio("proxy", cycles, 50):0.000}x; haproxy list p50 {Ratio("haproxy", small, 50):0.00}x p99 {Ratio("haproxy", small, 99):0.00}x, cycle p50 {Ratio("haproxy", cycles, 50):0.000}x"));
+foreach (var p in paths)
+{
+    Console.WriteLine($"{p.Name,-8} cycle steps (mean ms): " + string.Join(", ", stepTimes[p.Name].Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value / Math.Max(1, cycleCount):0.0}"))));
+}
+
 // Paired ratios (same round, consecutive requests) are robust to load drift on a shared machine.
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"paired median ratios: proxy/direct list {Paired(small, "proxy", "direct"):0.00}x cycle {Paired(cycles, "proxy", "direct"):0.000}x; haproxy/direct list {Paired(small, "haproxy", "direct"):0.00}x cycle {Paired(cycles, "haproxy", "direct"):0.000}x; proxy/haproxy list {Paired(small, "proxy", "haproxy"):0.00}x"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"proxy vs haproxy: list p50 {Pct(small["proxy"], 50) / Pct(small["haproxy"], 50):0.00}x, p99 {Pct(small["proxy"], 99) / Pct(small["haproxy"], 99):0.00}x"));
@@ -168,10 +174,18 @@ static Process? StartHaproxy(string engine, string socket, string work)
     return File.Exists(socket) ? process : throw new InvalidOperationException("HAProxy did not start: " + process.StandardError.ReadToEnd());
 }
 
-static async Task<bool> FullCycleAsync(string socket, string createBody)
+static async Task<bool> FullCycleAsync(string socket, string createBody, Dictionary<string, double> steps)
 {
+    var watch = Stopwatch.StartNew();
+    void Step(string name)
+    {
+        steps[name] = steps.GetValueOrDefault(name) + watch.Elapsed.TotalMilliseconds;
+        watch.Restart();
+    }
+
     using var client = new RawClient(socket);
     var (status, body) = await client.SendAsync("POST", "/v1.41/containers/create", createBody);
+    Step("create");
     if (status != 201)
     {
         Console.Error.WriteLine($"create via {socket}: {status} {body}");
@@ -181,10 +195,15 @@ static async Task<bool> FullCycleAsync(string socket, string createBody)
     var id = JsonDocument.Parse(body).RootElement.GetProperty("Id").GetString()!;
     using var attach = new RawClient(socket);
     var output = await attach.HijackAsync($"/v1.41/containers/{id}/attach?stream=1&stdout=1&stderr=1");
+    Step("attach");
     var (startStatus, _) = await client.SendAsync("POST", $"/v1.41/containers/{id}/start", null);
+    Step("start");
     var (waitStatus, _) = await client.SendAsync("POST", $"/v1.41/containers/{id}/wait", null);
+    Step("wait");
     var text = await output;
+    Step("output");
     var (deleteStatus, _) = await client.SendAsync("DELETE", $"/v1.41/containers/{id}", null);
+    Step("remove");
     return startStatus == 204 && waitStatus == 200 && deleteStatus == 204 && text.Contains("bench", StringComparison.Ordinal);
 }
 
