@@ -10,6 +10,8 @@ namespace ServerlessDocker.Gateway.IntegrationTests;
 public sealed class AsyncTests(EngineFixture engine)
 {
     private const string Yaml = $"""
+        gateway:
+          callbackHosts: ["127.0.0.1"]
         functions:
           cgi:
             image: {EngineFixture.CgiImage}
@@ -80,6 +82,28 @@ public sealed class AsyncTests(EngineFixture engine)
         await DockerCli.AssertGoneAsync($"{GatewayLabels.Call}={id}", Ct);
     }
 
+    [Fact(Timeout = 60000)]
+    public async Task Async_CallbackHostRemovedFromConfigMidCall_CallbackRefusedNotSent()
+    {
+        await using var gateway = await TestGateway.StartAsync(engine, Yaml, cancellationToken: Ct);
+        await using var listener = await CallbackListener.StartAsync(Ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/async-function/slow");
+        request.Headers.Add("X-Callback-Url", listener.Url);
+        using var accepted = await gateway.Client.SendAsync(request, Ct);
+        var id = accepted.Headers.GetValues("X-Call-Id").Single();
+        await WaitForContainerAsync(id);
+
+        // The operator takes the host off the list while the call runs: the result must not be POSTed there.
+        await File.WriteAllTextAsync(gateway.ConfigPath, Yaml.Replace("callbackHosts: [\"127.0.0.1\"]", "callbackHosts: [\"hooks.example\"]", StringComparison.Ordinal), Ct);
+        var done = await WaitForAsync(gateway, id, s => s.GetProperty("callbackStatus").ValueKind == JsonValueKind.String, TimeSpan.FromSeconds(30));
+
+        Assert.Equal("succeeded", done.GetProperty("status").GetString());
+        Assert.Equal("failed", done.GetProperty("callbackStatus").GetString());
+        Assert.Contains("not in gateway.callbackHosts", done.GetProperty("callbackError").GetString(), StringComparison.Ordinal);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await listener.NextAsync(TimeSpan.FromMilliseconds(500), Ct));
+        await DockerCli.AssertGoneAsync($"{GatewayLabels.Call}={id}", Ct);
+    }
+
     [Fact(Timeout = 90000)]
     public async Task Async_GatewayRestartedMidCall_CallStillCompletes()
     {
@@ -121,10 +145,15 @@ public sealed class AsyncTests(EngineFixture engine)
         using var unknown = await gateway.Client.PostAsync("/async-function/nope", new StringContent(""), Ct);
         using var rejected = await gateway.Client.SendAsync(badCallback, Ct);
         using var missing = await gateway.Client.GetAsync("/calls/does-not-exist", Ct);
+        using var offListCallback = new HttpRequestMessage(HttpMethod.Post, "/async-function/cgi");
+        offListCallback.Headers.Add("X-Callback-Url", "http://169.254.169.254/latest/meta-data");
+        using var ssrf = await gateway.Client.SendAsync(offListCallback, Ct);
 
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, rejected.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, ssrf.StatusCode);
+        Assert.Contains("not in gateway.callbackHosts", await ssrf.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
     }
 
     private static async Task WaitForContainerAsync(string callId)

@@ -140,6 +140,8 @@ public sealed class CgiContractTests(EngineFixture engine) : IAsyncLifetime
     [InlineData("/cgi/no-blank-line", "ended before the blank line")]
     [InlineData("/cgi/nothing", "wrote nothing")]
     [InlineData("/cgi/fail", "wrote nothing")]
+    [InlineData("/cgi/split-header", "control character")]
+    [InlineData("/cgi/backslash-redirect", "Location header is not a URI")]
     public async Task Response_Malformed_502AndReasonLogged(string path, string reason)
     {
         using var response = await Client.GetAsync(path, Ct);

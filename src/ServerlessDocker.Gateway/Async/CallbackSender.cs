@@ -1,19 +1,29 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
+using ServerlessDocker.Gateway.Http;
 
 namespace ServerlessDocker.Gateway.Async;
 
 /// <summary>POSTs a finished asynchronous call's result to its X-Callback-Url (OpenFaaS's header names).</summary>
-internal sealed class CallbackSender(CallStore store, TimeProvider time, ILogger<CallbackSender> logger) : IDisposable
+internal sealed class CallbackSender(CallStore store, FunctionRouter router, TimeProvider time, ILogger<CallbackSender> logger) : IDisposable
 {
     private static readonly TimeSpan[] Delays = [TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)];
-    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+    // No redirects: an allowed callback host must not be able to bounce the POST to a host that is not allowed.
+    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(10) };
 
     public async Task DeliverAsync(AsyncCall call, CancellationToken cancellationToken)
     {
         if (call.CallbackUrl is null)
         {
+            return;
+        }
+
+        // Checked again at delivery: the call may have been accepted under an older callbackHosts list.
+        if (CallbackPolicy.Check(call.CallbackUrl, router.Gateway.CallbackHosts) is { } refused)
+        {
+            logger.LogWarning("Callback of {CallId} to {Url} refused: {Error}", call.Id, call.CallbackUrl, refused);
+            await store.SaveCallbackAsync(call.Id, "failed", "refused: " + refused, CancellationToken.None).ConfigureAwait(false);
             return;
         }
 

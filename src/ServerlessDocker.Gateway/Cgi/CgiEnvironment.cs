@@ -61,6 +61,13 @@ public static class CgiEnvironment
                 continue;
             }
 
+            // Only names of letters, digits and '-' become variables (as Apache and nginx do): "X-Forwarded_For" or
+            // "X.Forwarded.For" would map onto the same HTTP_X_FORWARDED_FOR as the header a fronting proxy vouches for.
+            if (!header.Key.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+            {
+                continue;
+            }
+
             var name = "HTTP_" + HeaderToVariable(header.Key);
 
             // Belt and braces for httpoxy: whatever header spelling maps to HTTP_PROXY is dropped.

@@ -85,24 +85,39 @@ public static class CgiResponseParser
             }
 
             var name = line[..colon];
-            if (name.Any(c => c <= ' ' || c >= 127))
+            if (!name.All(IsTokenChar))
             {
                 return Fail($"CGI header name is not a token: \"{Truncate(name)}\"");
             }
 
-            var value = line[(colon + 1)..].Trim();
+            // Trim only spaces and tabs (RFC 9110 OWS): a CR left over from a bare "\r" must be seen, not trimmed away.
+            var value = line[(colon + 1)..].Trim(' ', '\t');
+
+            // A CR, LF or NUL in a value would split the response or be cut by the client differently than by us.
+            if (value.Any(c => (c < ' ' && c != '\t') || c == '\u007f'))
+            {
+                return Fail($"CGI header {name} has a control character in its value");
+            }
+
             if (name.Equals("Status", StringComparison.OrdinalIgnoreCase))
             {
+                // 1xx is not a final response (101 would hijack the connection); above 599 is not HTTP.
                 if (value.Length < 3 || !int.TryParse(value.AsSpan(0, 3), NumberStyles.None, CultureInfo.InvariantCulture, out var code)
-                    || code < 100 || (value.Length > 3 && value[3] != ' '))
+                    || code is < 200 or > 599 || (value.Length > 3 && value[3] != ' '))
                 {
-                    return Fail($"CGI Status header is not 'NNN reason': \"{Truncate(value)}\"");
+                    return Fail($"CGI Status header is not 'NNN reason' with NNN in 200-599: \"{Truncate(value)}\"");
                 }
 
                 status = code;
             }
             else if (name.Equals("Location", StringComparison.OrdinalIgnoreCase))
             {
+                // A URI has no spaces or backslashes; browsers read a slash then a backslash as "//", an off-site redirect.
+                if (value.Length == 0 || value.Any(c => c <= ' ' || c >= '\u007f' || c == '\\'))
+                {
+                    return Fail($"CGI Location header is not a URI: \"{Truncate(value)}\"");
+                }
+
                 location = value;
             }
             else if (!DroppedHeaders.Contains(name))
@@ -122,6 +137,9 @@ public static class CgiResponseParser
         var code2 = status ?? (location is not null ? 302 : 200);
         return new CgiParseResult(new CgiResponseHead(code2, headers, location, local, bodyStart), null);
     }
+
+    // RFC 9110 §5.6.2 tchar.
+    private static bool IsTokenChar(char c) => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal);
 
     private static CgiParseResult Fail(string error) => new(null, error);
 

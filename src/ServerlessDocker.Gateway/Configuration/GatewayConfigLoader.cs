@@ -85,7 +85,7 @@ public static partial class GatewayConfigLoader
         private GatewayOptions ReadGateway(YamlNode node)
         {
             var options = GatewayOptions.Empty;
-            foreach (var (key, value) in Entries(Mapping(node, "'gateway'"), ["adminToken", "invokeToken", "store", "asyncWorkers", "maxStoredOutput", "swarmHost"]))
+            foreach (var (key, value) in Entries(Mapping(node, "'gateway'"), ["adminToken", "invokeToken", "store", "asyncWorkers", "maxStoredOutput", "swarmHost", "callbackHosts"]))
             {
                 options = key switch
                 {
@@ -94,6 +94,7 @@ public static partial class GatewayConfigLoader
                     "store" => options with { StorePath = Scalar(value, key) },
                     "asyncWorkers" => options with { AsyncWorkers = Int(value, key, 1, 256) },
                     "swarmHost" => options with { SwarmHost = Secret(value, key) },
+                    "callbackHosts" => options with { CallbackHosts = Sequence(value, key) },
                     _ => options with { MaxStoredOutputBytes = Size(value, key) },
                 };
             }

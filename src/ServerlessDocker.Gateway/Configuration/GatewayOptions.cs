@@ -23,4 +23,10 @@ public sealed record GatewayOptions
 
     /// <summary>Largest stdout/stderr kept per asynchronous call in the store.</summary>
     public long MaxStoredOutputBytes { get; init; } = 1024 * 1024;
+
+    /// <summary>
+    /// Hosts (<c>host</c> or <c>host:port</c>; <c>*</c> for any) that an <c>X-Callback-Url</c> may point at. Empty (the
+    /// default): callbacks are refused, since a client-chosen URL would make the gateway POST into its own network (SSRF).
+    /// </summary>
+    public IReadOnlyList<string> CallbackHosts { get; init; } = [];
 }

@@ -20,9 +20,28 @@ internal static class DashboardEndpoints
         endpoints.MapGet("/dashboard/style.css", () => Resource("dashboard/style.css", "text/css; charset=utf-8"));
     }
 
+    // The page shows function names, call output and logs, all attacker-influenced: app.js writes them with textContent
+    // only, and this policy is the second wall (no inline or foreign script, no framing for clickjacking).
+    private const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
     private static IResult Resource(string name, string contentType)
     {
         var stream = Assembly.GetManifestResourceStream(name);
-        return stream is null ? Results.NotFound() : Results.Stream(stream, contentType);
+        return stream is null ? Results.NotFound() : new SecuredResult(Results.Stream(stream, contentType));
+    }
+
+    /// <summary>Adds the dashboard's security headers to a result.</summary>
+    private sealed class SecuredResult(IResult inner) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var headers = httpContext.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.XContentTypeOptions = "nosniff";
+            headers.XFrameOptions = "DENY";
+            headers["Referrer-Policy"] = "no-referrer";
+            await inner.ExecuteAsync(httpContext);
+        }
     }
 }

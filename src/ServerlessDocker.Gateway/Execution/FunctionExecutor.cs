@@ -242,7 +242,8 @@ internal sealed class FunctionExecutor(DockerFunctions docker, SwarmBackendProvi
 
         try
         {
-            sink.Start(status, [new("Content-Type", "text/plain; charset=utf-8")]);
+            // The message may quote the program's output: never let a browser sniff it as HTML.
+            sink.Start(status, [new("Content-Type", "text/plain; charset=utf-8"), new("X-Content-Type-Options", "nosniff")]);
             await sink.WriteAsync(Encoding.UTF8.GetBytes(message + "\n"), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or OperationCanceledException)

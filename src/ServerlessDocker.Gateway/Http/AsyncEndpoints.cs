@@ -30,9 +30,9 @@ internal static class AsyncEndpoints
         }
 
         var callback = context.Request.Headers[CallbackHeader].ToString();
-        if (callback.Length > 0 && !(Uri.TryCreate(callback, UriKind.Absolute, out var cb) && (cb.Scheme == Uri.UriSchemeHttp || cb.Scheme == Uri.UriSchemeHttps)))
+        if (callback.Length > 0 && CallbackPolicy.Check(callback, gateway.CallbackHosts) is { } refused)
         {
-            await WriteAsync(context, 400, $"400 {CallbackHeader} must be an absolute http:// or https:// URL\n");
+            await WriteAsync(context, 400, $"400 {CallbackHeader} {refused}\n");
             return;
         }
 

@@ -72,7 +72,10 @@ public static class ContainerFunctionEndpointExtensions
         var path = (context.Request.PathBase + context.Request.Path).Value ?? "/";
         if (router.Resolve(path) is not { } match)
         {
+            // The path is echoed back: plain text, never sniffed as HTML (GET /%3Cscript%3E... would be reflected XSS).
             context.Response.StatusCode = StatusCodes.Status404NotFound;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            context.Response.Headers.XContentTypeOptions = "nosniff";
             await context.Response.WriteAsync($"404 no function is served at '{path}'\n", context.RequestAborted);
             return;
         }

@@ -4,11 +4,13 @@ using ServerlessDocker.Gateway.Observability;
 
 namespace ServerlessDocker.Gateway.Http;
 
-/// <summary>Serves the gateway's own Prometheus registry in the text exposition format.</summary>
+/// <summary>Serves the gateway's own prometheus-net registry in the Prometheus text exposition format.</summary>
 internal static class MetricsEndpoint
 {
     public static async Task WriteAsync(HttpContext context)
     {
+        // Resolved per request (not MapMetrics with a registry fixed at map time): the registry belongs to this
+        // gateway's service provider, and MapFunctionGateway may be mapped before the container is final.
         var metrics = context.RequestServices.GetRequiredService<GatewayMetrics>();
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
         await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);

@@ -1,21 +1,25 @@
+using Prometheus;
 using ServerlessDocker.Gateway.Execution;
 
 namespace ServerlessDocker.Gateway.Observability;
 
 /// <summary>
-/// Prometheus metrics of one gateway, in its own registry (so several gateways in one process, as in tests, do not
-/// share counters).
+/// Prometheus metrics of one gateway (prometheus-net), in its own <see cref="CollectorRegistry"/>: the static default
+/// registry would mix the counters of several gateways in one process, as in tests.
 /// </summary>
 internal sealed class GatewayMetrics
 {
     public GatewayMetrics(FunctionConcurrency concurrency)
     {
-        Invocations = Registry.Add(new GaugeFamily("sdock_gateway_invocations_total", "Function calls by function, kind and HTTP status.", ["function", "kind", "status"], "counter"));
-        Duration = Registry.Add(new HistogramFamily("sdock_gateway_invocation_duration_seconds", "Wall time of function calls (container create to removal).", ["function"],
-            HistogramFamily.ExponentialBuckets(0.05, 2, 12)));
-        InFlight = Registry.Add(new GaugeFamily("sdock_gateway_in_flight", "Calls running now.", ["function"]));
-        QueueLength = Registry.Add(new GaugeFamily("sdock_gateway_queue_length", "Calls waiting for a concurrency slot.", ["function"]));
-        AsyncQueue = Registry.Add(new GaugeFamily("sdock_gateway_async_pending", "Asynchronous calls accepted but not finished.", []));
+        var factory = Metrics.WithCustomRegistry(Registry);
+        Invocations = factory.CreateCounter("sdock_gateway_invocations_total", "Function calls by function, kind and HTTP status.", ["function", "kind", "status"]);
+        Duration = factory.CreateHistogram("sdock_gateway_invocation_duration_seconds", "Wall time of function calls (container create to removal).", ["function"],
+            new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.05, 2, 12) });
+        InFlight = factory.CreateGauge("sdock_gateway_in_flight", "Calls running now.", ["function"]);
+        QueueLength = factory.CreateGauge("sdock_gateway_queue_length", "Calls waiting for a concurrency slot.", ["function"]);
+        AsyncQueue = factory.CreateGauge("sdock_gateway_async_pending", "Asynchronous calls accepted but not finished.");
+
+        // The queue length lives in the concurrency limiters; read it at scrape time rather than tracking every change.
         Registry.AddBeforeCollectCallback(() =>
         {
             foreach (var (function, queued, _) in concurrency.Snapshot())
@@ -25,17 +29,18 @@ internal sealed class GatewayMetrics
         });
     }
 
-    public MetricRegistry Registry { get; } = new();
+    /// <summary>This gateway's registry, served at <c>/metrics</c>.</summary>
+    public CollectorRegistry Registry { get; } = Metrics.NewCustomRegistry();
 
-    public GaugeFamily Invocations { get; }
+    public Counter Invocations { get; }
 
-    public HistogramFamily Duration { get; }
+    public Histogram Duration { get; }
 
-    public GaugeFamily InFlight { get; }
+    public Gauge InFlight { get; }
 
-    public GaugeFamily QueueLength { get; }
+    public Gauge QueueLength { get; }
 
-    public GaugeFamily AsyncQueue { get; }
+    public Gauge AsyncQueue { get; }
 
     public void Observe(string function, InvocationKind kind, int status, TimeSpan duration)
     {

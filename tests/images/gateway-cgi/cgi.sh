@@ -30,6 +30,14 @@ case "$PATH_INFO" in
   /client-redirect)
     crlf "Location: http://example.invalid/elsewhere" ""
     ;;
+  /split-header)
+    # A bare CR inside a value: some clients would read "Set-Cookie: evil=1" as a second header.
+    printf 'Content-Type: text/plain\r\nX-A: ok\rSet-Cookie: evil=1\r\n\r\nbody'
+    ;;
+  /backslash-redirect)
+    # Slash + backslash: browsers read it as "//evil.example", so it must not reach the client as a redirect.
+    printf 'Location: /\\evil.example/\r\n\r\n'
+    ;;
   /malformed)
     echo "this is not a header"
     echo
