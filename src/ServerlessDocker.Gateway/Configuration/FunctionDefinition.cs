@@ -60,6 +60,16 @@ public sealed record FunctionDefinition
     /// <summary>Whether invoking the function needs the gateway's invoke token (when one is configured).</summary>
     public bool RequireAuth { get; init; } = true;
 
+    /// <summary>
+    /// Whether each call's container gets its own scoped Docker API (<c>dockerAccess: scoped</c>) at
+    /// <c>/var/run/docker.sock</c>: it can run child containers, sees only those, and they are removed with it.
+    /// </summary>
+    public bool ScopedDockerAccess { get; init; }
+
+    /// <summary>The proxy policy file for <see cref="ScopedDockerAccess"/> (<c>dockerAccess: scoped:policy.yaml</c>);
+    /// null for the built-in default-deny policy.</summary>
+    public string? DockerAccessPolicyPath { get; init; }
+
     /// <summary>Retries of asynchronous calls.</summary>
     public RetryPolicy Retry { get; init; } = RetryPolicy.Default;
 

@@ -134,13 +134,14 @@ public static partial class GatewayConfigLoader
         private static readonly string[] FunctionKeys =
         [
             "image", "route", "mode", "backend", "args", "env", "timeout", "concurrency", "queue", "maxBody", "maxResponse",
-            "memory", "cpus", "pids", "network", "readOnly", "contentType", "auth", "retry",
+            "memory", "cpus", "pids", "network", "readOnly", "contentType", "auth", "retry", "dockerAccess",
         ];
 
         private FunctionDefinition ReadFunction(string name, YamlNode node)
         {
             var map = Mapping(node, $"function '{name}'");
             string? image = null;
+            YamlNode? accessNode = null;
             var f = new FunctionDefinition { Name = name, Image = "" };
             foreach (var (key, value) in Entries(map, FunctionKeys))
             {
@@ -164,6 +165,7 @@ public static partial class GatewayConfigLoader
                     case "readOnly": f = f with { ReadOnlyRootFilesystem = Bool(value, key) }; break;
                     case "contentType": f = f with { PlainContentType = Scalar(value, key) }; break;
                     case "auth": f = f with { RequireAuth = Bool(value, key) }; break;
+                    case "dockerAccess": f = DockerAccess(f, value); accessNode = value; break;
                     default: f = f with { Retry = ReadRetry(value) }; break;
                 }
             }
@@ -173,7 +175,39 @@ public static partial class GatewayConfigLoader
                 throw Error(node, $"function '{name}' needs an 'image:'");
             }
 
+            if (f.ScopedDockerAccess && f.Backend == FunctionBackend.Swarm)
+            {
+                throw Error(accessNode ?? node, $"function '{name}': 'dockerAccess: scoped' needs the local backend (the scoped socket exists only on the gateway's machine)");
+            }
+
             return f with { Image = image };
+        }
+
+        private FunctionDefinition DockerAccess(FunctionDefinition f, YamlNode node)
+        {
+            var value = Scalar(node, "dockerAccess");
+            if (value == "none")
+            {
+                return f with { ScopedDockerAccess = false, DockerAccessPolicyPath = null };
+            }
+
+            if (value == "scoped")
+            {
+                return f with { ScopedDockerAccess = true, DockerAccessPolicyPath = null };
+            }
+
+            if (value.StartsWith("scoped:", StringComparison.Ordinal) && value.Length > "scoped:".Length)
+            {
+                var path = Path.GetFullPath(value["scoped:".Length..]);
+                if (!File.Exists(path))
+                {
+                    throw Error(node, $"dockerAccess policy file '{path}' does not exist");
+                }
+
+                return f with { ScopedDockerAccess = true, DockerAccessPolicyPath = path };
+            }
+
+            throw Error(node, $"dockerAccess '{value}' must be none, scoped, or scoped:POLICY.yaml");
         }
 
         private RetryPolicy ReadRetry(YamlNode node)

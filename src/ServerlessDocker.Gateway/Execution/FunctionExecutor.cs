@@ -10,7 +10,7 @@ namespace ServerlessDocker.Gateway.Execution;
 /// Runs one call in a fresh container: request body to stdin, stdout parsed as a CGI response (or taken as the body in
 /// plain mode) and streamed to the sink, stderr to the log. Returns an outcome instead of throwing (request hot path).
 /// </summary>
-internal sealed class FunctionExecutor(DockerFunctions docker, SwarmBackendProvider swarm, TimeProvider time, ILogger<FunctionExecutor> logger)
+internal sealed class FunctionExecutor(DockerFunctions docker, SwarmBackendProvider swarm, ScopedAccessProvider scopedAccess, TimeProvider time, ILogger<FunctionExecutor> logger)
 {
     private const int CopyBufferSize = 16 * 1024;
 
@@ -53,6 +53,11 @@ internal sealed class FunctionExecutor(DockerFunctions docker, SwarmBackendProvi
             .WithStandardInputPipe(request.Body is null || fn.Backend == FunctionBackend.Swarm ? PipeSource.Null : PipeSource.FromStream(request.Body))
             .WithStandardOutputPipe(stdout)
             .WithStandardErrorPipe(PipeTarget.ToDelegate(stderr.OnLine));
+
+        if (fn.ScopedDockerAccess)
+        {
+            command = command.WithHook(scopedAccess.HookFor(fn.DockerAccessPolicyPath));
+        }
 
         if (fn.Backend == FunctionBackend.Swarm)
         {

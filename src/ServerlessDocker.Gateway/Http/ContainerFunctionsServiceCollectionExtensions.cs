@@ -33,6 +33,7 @@ public static class ContainerFunctionsServiceCollectionExtensions
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton(_ => new InvocationLog());
         services.AddSingleton<SwarmBackendProvider>();
+        services.AddSingleton<ScopedAccessProvider>();
         services.AddSingleton<FunctionExecutor>();
         services.AddSingleton<FunctionRequestHandler>();
         services.AddSingleton(sp =>
