@@ -171,7 +171,13 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
                 using var reader = new StreamReader(stream);
                 while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
                 {
-                    if (JsonNode.Parse(line)?["Actor"]?["Attributes"]?[ScopeLabels.ChildScope]?.GetValue<string>() is { } path
+                    var actor = JsonNode.Parse(line)?["Actor"];
+                    if (actor?["ID"]?.GetValue<string>() is { } id)
+                    {
+                        Engine.Containers.Remove(id);
+                    }
+
+                    if (actor?["Attributes"]?[ScopeLabels.ChildScope]?.GetValue<string>() is { } path
                         && _scopes.TryGetValue(path, out var scope))
                     {
                         _ = Task.Run(async () => await scope.DisposeAsync().ConfigureAwait(false), CancellationToken.None);

@@ -21,6 +21,9 @@ internal sealed class ForwardPlan
     /// <summary>Reasons the policy would have denied the request (warn mode only).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
+    /// <summary>Called with the status and body of an answer that arrived whole with its head (a best-effort hint, for caches).</summary>
+    public Action<int, ReadOnlyMemory<byte>>? OnWholeAnswer { get; init; }
+
     /// <summary>Called once with the upstream status (or 0 when the upstream call failed), for example to release a quota lock.</summary>
     public Func<int, ValueTask>? OnCompleted { get; init; }
 }

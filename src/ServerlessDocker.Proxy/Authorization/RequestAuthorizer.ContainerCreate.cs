@@ -13,35 +13,55 @@ internal sealed partial class RequestAuthorizer
 
     private async Task<ForwardPlan> CreateContainerAsync(string prefix, QueryParameters query, byte[] rawBody, CancellationToken cancellationToken)
     {
+        CheckContainerName(query.Get("name"));
         var body = StrictJson.ParseObject(rawBody);
         var hostConfig = StrictJson.GetObject(body, "HostConfig") ?? [];
         var volumesToCreate = new List<string>();
 
-        await CheckImageAsync(StrictJson.GetString(body, "Image") ?? throw new RequestRejectedException(400, "Config.Image is required"), cancellationToken).ConfigureAwait(false);
-        CheckForbiddenHostConfig(hostConfig);
-        if (StrictJson.IsNonEmpty(body, "MacAddress"))
-        {
-            Deny("MacAddress is not allowed");
-        }
+        var image = StrictJson.GetString(body, "Image") ?? throw new RequestRejectedException(400, "Config.Image is required");
 
-        await CheckBindsAsync(hostConfig, volumesToCreate, cancellationToken).ConfigureAwait(false);
-        await CheckMountsAsync(hostConfig, volumesToCreate, cancellationToken).ConfigureAwait(false);
-        await CheckNamespacesAsync(hostConfig, cancellationToken).ConfigureAwait(false);
-        await CheckVolumesFromAsync(hostConfig, cancellationToken).ConfigureAwait(false);
-        await CheckEndpointsAsync(StrictJson.GetObject(body, "NetworkingConfig"), cancellationToken).ConfigureAwait(false);
-        var (memory, pids, nanoCpus) = ApplyResourceLimits(hostConfig);
-
-        var labels = StampLabels(StrictJson.GetObject(body, "Labels"));
-        labels[ScopeLabels.Memory] = memory.ToString(CultureInfo.InvariantCulture);
-        labels[ScopeLabels.Pids] = pids.ToString(CultureInfo.InvariantCulture);
-        labels[ScopeLabels.NanoCpus] = nanoCpus.ToString(CultureInfo.InvariantCulture);
+        // The engine look-ups of a create overlap: the image inspect, then (under the lock) the subtree lists
+        // for the quotas. Decisions are still taken one after another, in the same order as before.
+        var imageLookup = _engine.InspectImageAsync(image, cancellationToken);
 
         // Quotas are checked and the create forwarded under one lock, so concurrent creates cannot overshoot.
-        var quotaLock = await _scope.Proxy.AcquireCreateLockAsync(cancellationToken).ConfigureAwait(false);
-        ProxyScope? nested = null;
+        // The lists start after the lock is taken, so they include every earlier create.
+        IDisposable quotaLock;
         try
         {
-            await CheckQuotasAsync(memory, pids, nanoCpus, cancellationToken).ConfigureAwait(false);
+            quotaLock = await _scope.Proxy.AcquireCreateLockAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            Observe(imageLookup);
+            throw;
+        }
+
+        var quotaLists = ListQuotaSubtreesAsync(cancellationToken);
+        ProxyScope? nested = null;
+        JsonObject labels;
+        try
+        {
+            CheckImage(image, await imageLookup.ConfigureAwait(false));
+            CheckForbiddenHostConfig(hostConfig);
+            if (StrictJson.IsNonEmpty(body, "MacAddress"))
+            {
+                Deny("MacAddress is not allowed");
+            }
+
+            await CheckBindsAsync(hostConfig, volumesToCreate, cancellationToken).ConfigureAwait(false);
+            await CheckMountsAsync(hostConfig, volumesToCreate, cancellationToken).ConfigureAwait(false);
+            await CheckNamespacesAsync(hostConfig, cancellationToken).ConfigureAwait(false);
+            await CheckVolumesFromAsync(hostConfig, cancellationToken).ConfigureAwait(false);
+            await CheckEndpointsAsync(StrictJson.GetObject(body, "NetworkingConfig"), cancellationToken).ConfigureAwait(false);
+            var (memory, pids, nanoCpus) = ApplyResourceLimits(hostConfig);
+
+            labels = StampLabels(StrictJson.GetObject(body, "Labels"));
+            labels[ScopeLabels.Memory] = memory.ToString(CultureInfo.InvariantCulture);
+            labels[ScopeLabels.Pids] = pids.ToString(CultureInfo.InvariantCulture);
+            labels[ScopeLabels.NanoCpus] = nanoCpus.ToString(CultureInfo.InvariantCulture);
+
+            CheckQuotas(await quotaLists.ConfigureAwait(false), memory, pids, nanoCpus);
             foreach (var volume in volumesToCreate)
             {
                 await _engine.CreateVolumeAsync(volume, _scope.OwnerLabels, cancellationToken).ConfigureAwait(false);
@@ -54,13 +74,15 @@ internal sealed partial class RequestAuthorizer
         }
         catch
         {
+            Observe(imageLookup);
+            Observe(quotaLists);
             quotaLock.Dispose();
             throw;
         }
 
         StrictJson.Set(body, "Labels", labels);
         StrictJson.Set(body, "HostConfig", hostConfig);
-        return Plan("POST", prefix + "/containers/create", query, Serialize(body), onCompleted: async status =>
+        var plan = Plan("POST", prefix + "/containers/create", query, Serialize(body), onCompleted: async status =>
         {
             quotaLock.Dispose();
             if (nested is not null && status is < 200 or >= 300)
@@ -68,11 +90,67 @@ internal sealed partial class RequestAuthorizer
                 await nested.DisposeAsync().ConfigureAwait(false);
             }
         });
+
+        // The new container's owner labels are the ones just stamped: remember them, so attach/start need no inspect.
+        var ownerLabels = _scope.OwnerLabels;
+        var containers = _engine.Containers;
+        return new ForwardPlan
+        {
+            Method = plan.Method,
+            Target = plan.Target,
+            Body = plan.Body,
+            Warnings = plan.Warnings,
+            OnCompleted = plan.OnCompleted,
+            OnWholeAnswer = (status, answer) =>
+            {
+                if (status == 201 && CreatedId(answer.Span) is { } id)
+                {
+                    containers.Add(id, ownerLabels);
+                }
+            },
+        };
     }
 
-    private async Task CheckImageAsync(string image, CancellationToken cancellationToken)
+    /// <summary>The <c>Id</c> of a create answer, or null when it cannot be read.</summary>
+    private static string? CreatedId(ReadOnlySpan<byte> answer)
     {
-        var local = await _engine.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var reader = new System.Text.Json.Utf8JsonReader(answer);
+            if (!reader.Read() || reader.TokenType != System.Text.Json.JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+            {
+                var isId = reader.ValueTextEquals("Id"u8);
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                if (isId)
+                {
+                    return reader.TokenType == System.Text.Json.JsonTokenType.String ? reader.GetString() : null;
+                }
+
+                reader.Skip();
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+        }
+
+        return null;
+    }
+
+    /// <summary>Marks a look-up that is no longer awaited as observed, whatever its outcome.</summary>
+    private static void Observe(Task task) =>
+        _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private void CheckImage(string image, Engine.EngineObject? local)
+    {
         if (local is not null && Owns(local))
         {
             return;
@@ -441,9 +519,10 @@ internal sealed partial class RequestAuthorizer
         return (memory, pids, nanoCpus);
     }
 
-    private async Task CheckQuotasAsync(long memory, long pids, long nanoCpus, CancellationToken cancellationToken)
+    /// <summary>Lists the subtree of every scope on the path to the root that has a quota, concurrently.</summary>
+    private async Task<(ProxyScope Scope, IReadOnlyList<Engine.EngineObject> Containers)[]> ListQuotaSubtreesAsync(CancellationToken cancellationToken)
     {
-        // Every scope on the path to the root counts its whole subtree against its own quota.
+        var lists = new List<Task<(ProxyScope, IReadOnlyList<Engine.EngineObject>)>>();
         for (var scope = _scope; scope is not null; scope = scope.Parent)
         {
             var quota = scope.Policy.Quota;
@@ -452,7 +531,19 @@ internal sealed partial class RequestAuthorizer
                 continue;
             }
 
-            var containers = await _engine.ListContainersAsync(scope.OwnerFilter, cancellationToken).ConfigureAwait(false);
+            var counted = scope;
+            lists.Add(Task.Run(async () => (counted, await _engine.ListContainersAsync(counted.OwnerFilter, cancellationToken).ConfigureAwait(false)), cancellationToken));
+        }
+
+        return await Task.WhenAll(lists).ConfigureAwait(false);
+    }
+
+    private void CheckQuotas((ProxyScope Scope, IReadOnlyList<Engine.EngineObject> Containers)[] subtrees, long memory, long pids, long nanoCpus)
+    {
+        // Every scope on the path to the root counts its whole subtree against its own quota.
+        foreach (var (scope, containers) in subtrees)
+        {
+            var quota = scope.Policy.Quota;
             long Sum(string label) => containers.Sum(c => c.Labels.TryGetValue(label, out var v) && long.TryParse(v, CultureInfo.InvariantCulture, out var n) ? n : 0);
             if (quota.MaxContainers > 0 && containers.Count + 1 > quota.MaxContainers)
             {

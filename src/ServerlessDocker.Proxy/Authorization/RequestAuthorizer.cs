@@ -16,6 +16,7 @@ internal sealed partial class RequestAuthorizer
     private readonly ProxyScope _scope;
     private readonly EngineClient _engine;
     private readonly List<string> _warnings = [];
+    private readonly List<string> _resolvedContainers = [];
 
     /// <summary>Creates an authorizer for one request.</summary>
     public RequestAuthorizer(ProxyScope scope, EngineClient engine)
@@ -47,7 +48,19 @@ internal sealed partial class RequestAuthorizer
                     Deny("removing links is not allowed");
                 }
 
-                return Plan(method, $"{prefix}/containers/{await OwnedContainerAsync(reference, cancellationToken).ConfigureAwait(false)}", query);
+                var removed = await OwnedContainerAsync(reference, cancellationToken).ConfigureAwait(false);
+                return Plan(method, $"{prefix}/containers/{removed}", query, onCompleted: status =>
+                {
+                    if (status is >= 200 and < 300)
+                    {
+                        _engine.Containers.Remove(removed);
+                    }
+
+                    return ValueTask.CompletedTask;
+                });
+            case "container.rename":
+                CheckContainerName(query.Get("name"));
+                return Plan(method, $"{prefix}/containers/{await OwnedContainerAsync(reference, cancellationToken).ConfigureAwait(false)}/rename", query);
             case "container.exec":
                 return await CreateExecAsync(prefix, reference, query, body, cancellationToken).ConfigureAwait(false);
             case "container.update":
@@ -90,8 +103,34 @@ internal sealed partial class RequestAuthorizer
         StreamBody = stream,
         Hijack = hijack,
         Warnings = _warnings,
-        OnCompleted = onCompleted,
+        OnCompleted = _resolvedContainers.Count == 0 ? onCompleted : EvictOnNotFound(onCompleted),
     };
+
+    /// <summary>A 404 for a request naming resolved containers means one is gone: forget them, so the next look-up asks the engine.</summary>
+    private Func<int, ValueTask> EvictOnNotFound(Func<int, ValueTask>? inner) => status =>
+    {
+        if (status == 404)
+        {
+            foreach (var id in _resolvedContainers)
+            {
+                _engine.Containers.Remove(id);
+            }
+        }
+
+        return inner?.Invoke(status) ?? ValueTask.CompletedTask;
+    };
+
+    /// <summary>
+    /// Refuses container names that look like full IDs: the engine resolves a full ID before names, and the
+    /// ownership cache relies on no container ever being named like another's ID.
+    /// </summary>
+    private static void CheckContainerName(string? name)
+    {
+        if (name is not null && ContainerOwnershipCache.IsFullId(name.TrimStart('/').ToLowerInvariant()))
+        {
+            throw new RequestRejectedException(400, "a container name may not look like a full container ID (64 hex digits)");
+        }
+    }
 
     /// <summary>A policy rule says no: 403 in enforce mode, a recorded warning in warn mode.</summary>
     private void Deny(string reason)
@@ -112,7 +151,13 @@ internal sealed partial class RequestAuthorizer
     private async Task<string> OwnedContainerAsync(string reference, CancellationToken cancellationToken)
     {
         var container = await _engine.InspectContainerAsync(reference, cancellationToken).ConfigureAwait(false);
-        return container is not null && Owns(container) ? container.Id : throw NotFound("container", reference);
+        if (container is null || !Owns(container))
+        {
+            throw NotFound("container", reference);
+        }
+
+        _resolvedContainers.Add(container.Id);
+        return container.Id;
     }
 
     private async Task<string> OwnedExecAsync(string reference, CancellationToken cancellationToken)

@@ -25,14 +25,32 @@ internal sealed class EngineClient : IDisposable
         _http = new HttpClient(handler) { BaseAddress = new Uri("http://docker"), Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    /// <summary>Inspects a container by name, ID or ID prefix; null when the engine does not know it.</summary>
+    /// <summary>Labels of containers already looked up by full ID (see <see cref="ContainerOwnershipCache"/>).</summary>
+    public ContainerOwnershipCache Containers { get; } = new(4096);
+
+    /// <summary>
+    /// Inspects a container by name, ID or ID prefix; null when the engine does not know it. A full ID seen
+    /// before is answered from <see cref="Containers"/>, with no name.
+    /// </summary>
     public async Task<EngineObject?> InspectContainerAsync(string reference, CancellationToken cancellationToken)
     {
+        if (ContainerOwnershipCache.IsFullId(reference) && Containers.TryGet(reference, out var cached))
+        {
+            return new EngineObject(reference, cached, []);
+        }
+
         var json = await GetJsonAsync($"/containers/{Uri.EscapeDataString(reference)}/json", cancellationToken).ConfigureAwait(false);
-        return json is null ? null : new EngineObject(
+        if (json is null)
+        {
+            return null;
+        }
+
+        var container = new EngineObject(
             json["Id"]!.GetValue<string>(),
             ReadLabels(json["Config"]?["Labels"]),
             [json["Name"]?.GetValue<string>()?.TrimStart('/') ?? string.Empty]);
+        Containers.Add(container.Id, container.Labels);
+        return container;
     }
 
     /// <summary>Inspects an exec instance; returns its full ID and its container's ID.</summary>

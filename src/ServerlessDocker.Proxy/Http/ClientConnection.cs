@@ -190,7 +190,7 @@ internal sealed class ClientConnection
                 return false;
             }
 
-            await SendHeadWithBufferedBodyAsync(headBytes, upstream, responseFraming, cancellationToken).ConfigureAwait(false);
+            await SendHeadWithBufferedBodyAsync(plan, status, headBytes, upstream, responseFraming, cancellationToken).ConfigureAwait(false);
             if (responseFraming.Kind == BodyFramingKind.UntilClose || response.HasToken("Connection", "close") || status == 101)
             {
                 return false;
@@ -207,7 +207,7 @@ internal sealed class ClientConnection
         }
     }
 
-    private async Task SendHeadWithBufferedBodyAsync(byte[] headBytes, BufferedConnection upstream, BodyFraming framing, CancellationToken cancellationToken)
+    private async Task SendHeadWithBufferedBodyAsync(ForwardPlan plan, int status, byte[] headBytes, BufferedConnection upstream, BodyFraming framing, CancellationToken cancellationToken)
     {
         // Small answers usually arrive whole with their head: send them in one write.
         if (framing.Kind == BodyFramingKind.Length && upstream.Buffered.Length >= framing.Length)
@@ -216,6 +216,7 @@ internal sealed class ClientConnection
             headBytes.CopyTo(combined, 0);
             upstream.Buffered.Span[..(int)framing.Length].CopyTo(combined.AsSpan(headBytes.Length));
             upstream.Consume((int)framing.Length);
+            plan.OnWholeAnswer?.Invoke(status, combined.AsMemory(headBytes.Length));
             await _client.SendAsync(combined, cancellationToken).ConfigureAwait(false);
             return;
         }
