@@ -23,7 +23,7 @@ internal static class DockerCli
     /// <summary>Ids of all containers (running or not) with that label.</summary>
     public static async Task<IReadOnlyList<string>> ContainersAsync(string labelFilter, CancellationToken cancellationToken)
     {
-        // Also filtered by this process's owner label, so parallel test runs (other checkouts, other engineers) never count each other's containers.
+        // Also filtered by this process's owner label, so parallel test runs (other checkouts, other users of the engine) never count each other's containers.
         var (code, output) = await RunAsync(cancellationToken, "ps", "-a", "-q", "--filter", "label=" + labelFilter, "--filter", "label=" + EngineFixture.OwnedFilter);
         Assert.True(code == 0, $"docker ps failed: {output}");
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
