@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace ServerlessDocker.IntegrationTests.Infrastructure;
+namespace ServerlessDocker.Testing;
 
 /// <summary>The outcome of a child process.</summary>
 public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError, int ProcessId, TimeSpan Elapsed)
@@ -11,7 +11,8 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
         $"exit {ExitCode} after {Elapsed.TotalSeconds:0.0}s\n--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";
 }
 
-/// <summary>Runs a child process to completion, with optional stdin, and kills it when the token fires.</summary>
+/// <summary>Runs a child process to completion, with optional stdin, and kills it when the token fires.
+/// Shared by the integration test projects (linked into each).</summary>
 public static class ProcessRunner
 {
     public static async Task<ProcessResult> RunAsync(
