@@ -9,10 +9,12 @@ using ServerlessDocker.Proxy;
 //   direct  : the engine's own socket
 //   proxy   : the scoped proxy in its own process (audit off), as `sdock proxy` runs it
 //   haproxy : HAProxy from Debian as a Tecnativa-style path filter
-// Usage: dotnet run -c Release --project bench/ServerlessDocker.Bench.Proxy [-- --small N --cycles N]
+// Usage: dotnet run -c Release --project bench/ServerlessDocker.Bench.Proxy [-- --small N --cycles N --warmup N]
 var engine = Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "unix:///var/run/docker.sock";
 var smallCount = Argument("--small", 2000);
 var cycleCount = Argument("--cycles", 20);
+// A proxy is a long-running server: measure it after the JIT's tiers (and PGO) have settled, not while they work.
+var warmupCount = Argument("--warmup", 3000);
 // `--serve SCOPE SOCKET`: the proxy side, in its own process (like `sdock proxy`), so it never shares a thread pool with the client.
 if (args is ["--serve", var serveScope, var serveSocket])
 {
@@ -60,7 +62,7 @@ var stepTimes = paths.ToDictionary(p => p.Name, _ => new Dictionary<string, doub
 var clients = paths.ToDictionary(p => p.Name, p => new RawClient(p.Socket));
 try
 {
-    for (var i = 0; i < 200; i++)
+    for (var i = 0; i < warmupCount; i++)
     {
         foreach (var p in paths)
         {
