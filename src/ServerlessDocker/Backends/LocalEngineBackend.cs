@@ -90,11 +90,25 @@ public sealed class LocalEngineBackend : IFunctionBackend
 
             await DrainAsync(stream, stdoutPipe.Writer, stderrPipe.Writer, stdoutTail, stderrTail, token).ConfigureAwait(false);
             await Task.WhenAll(stdoutTask, stderrTask).ConfigureAwait(false);
+
+            var createdId = id;
+            var waitTask = EngineErrors.CallAsync(_endpoint, "wait for the container", () =>
+                _client.Containers.WaitContainerAsync(createdId, token));
+            if (!stdinTask.IsCompleted)
+            {
+                // The function exited without reading all its input: the engine reads no more of it, so the rest
+                // would block forever. Once the container is gone, end the connection to stop feeding it.
+                await waitTask.ConfigureAwait(false);
+                if (!stdinTask.IsCompleted)
+                {
+                    stream.Dispose();
+                }
+            }
+
             await AwaitStdinAsync(stdinTask).ConfigureAwait(false);
             await failFast.ConfigureAwait(false);
 
-            var wait = await EngineErrors.CallAsync(_endpoint, "wait for the container", () =>
-                _client.Containers.WaitContainerAsync(id, token)).ConfigureAwait(false);
+            var wait = await waitTask.ConfigureAwait(false);
             var result = new ContainerResult(id, wait.StatusCode, startTime, _time.GetUtcNow());
             if (result.ExitCode != 0 && command.Validation == ResultValidation.ZeroExitCode)
             {
