@@ -77,9 +77,9 @@ public sealed class LimitsTests(EngineFixture engine) : IAsyncLifetime
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var running = Client.GetAsync("/function/busy/sleep-before-headers", cts.Token);
-        await WaitForAsync(async () => (await DockerCli.ContainersAsync($"{GatewayLabels.Function}=busy", Ct)).Count == 1, "the first call's container");
+        await Eventually.TrueAsync(async () => (await DockerCli.ContainersAsync($"{GatewayLabels.Function}=busy", Ct)).Count == 1, "the first call's container", TimeSpan.FromSeconds(15), Ct);
         var queued = Client.GetAsync("/function/busy/sleep-before-headers", cts.Token);
-        await WaitForAsync(async () => (await Client.GetStringAsync("/metrics", Ct)).Contains("sdock_gateway_queue_length{function=\"busy\"} 1", StringComparison.Ordinal), "the second call in the queue");
+        await Eventually.TrueAsync(async () => (await Client.GetStringAsync("/metrics", Ct)).Contains("sdock_gateway_queue_length{function=\"busy\"} 1", StringComparison.Ordinal), "the second call in the queue", TimeSpan.FromSeconds(15), Ct);
 
         using var rejected = await Client.GetAsync("/function/busy/env", Ct);
 
@@ -99,7 +99,7 @@ public sealed class LimitsTests(EngineFixture engine) : IAsyncLifetime
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var call = Client.GetAsync("/function/hang/sleep-before-headers", cts.Token);
-        await WaitForAsync(async () => (await DockerCli.ContainersAsync($"{GatewayLabels.Function}=hang", Ct)).Count == 1, "the call's container");
+        await Eventually.TrueAsync(async () => (await DockerCli.ContainersAsync($"{GatewayLabels.Function}=hang", Ct)).Count == 1, "the call's container", TimeSpan.FromSeconds(15), Ct);
 
         await cts.CancelAsync();
 
@@ -177,20 +177,5 @@ public sealed class LimitsTests(EngineFixture engine) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Contains("disabled", await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        for (var i = 0; i < 150; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100, Ct);
-        }
-
-        Assert.Fail($"timed out waiting for {what}");
     }
 }

@@ -41,10 +41,10 @@ public sealed class ReloadAndMetricsTests(EngineFixture engine)
                 image: {EngineFixture.CgiImage}
                 route: /bee
             """, Ct);
-        await WaitForAsync(async () => (await gateway.Client.GetAsync("/bee/env", Ct)).StatusCode == HttpStatusCode.OK, "function b after the reload");
+        await Eventually.TrueAsync(async () => (await gateway.Client.GetAsync("/bee/env", Ct)).StatusCode == HttpStatusCode.OK, "function b after the reload", TimeSpan.FromSeconds(10), Ct);
 
         await File.WriteAllTextAsync(gateway.ConfigPath, "gateway:\n  adminToken: t\nfunctions:\n  a:\n    image: x\n    concurrency: many\n", Ct);
-        await WaitForAsync(() => Task.FromResult(gateway.Host.Config.LastError is not null), "the bad file to be rejected");
+        await Eventually.TrueAsync(() => Task.FromResult(gateway.Host.Config.LastError is not null), "the bad file to be rejected", TimeSpan.FromSeconds(10), Ct);
         using var status = new HttpRequestMessage(HttpMethod.Get, "/admin/status");
         status.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "t");
         var statusJson = await (await gateway.Client.SendAsync(status, Ct)).Content.ReadFromJsonAsync<JsonElement>(Ct);
@@ -107,20 +107,5 @@ public sealed class ReloadAndMetricsTests(EngineFixture engine)
         {
             File.Delete(file);
         }
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            if (await condition())
-            {
-                return;
-            }
-
-            await Task.Delay(100, Ct);
-        }
-
-        Assert.Fail($"timed out waiting for {what}");
     }
 }

@@ -41,7 +41,10 @@ public sealed class ScopedDockerAccessTests(EngineFixture engine)
         }
 
         // The child it left running belongs to the call's scope: removing the call's container removes it too.
-        await WaitUntilNoneAsync($"label=io.sdock.example.word={word}");
+        // Created by the function through its scoped socket, so it has no owner label of this process: filter by its own.
+        await Eventually.TrueAsync(
+            async () => (await DockerCli.RunAsync(Ct, "ps", "-a", "-q", "--filter", $"label=io.sdock.example.word={word}")) is (0, var ids) && ids.Trim().Length == 0,
+            "the child it left running to be removed with it", TimeSpan.FromSeconds(30), Ct);
         var callId = response.Headers.GetValues("X-Call-Id").Single();
         await DockerCli.AssertGoneAsync($"{GatewayLabels.Call}={callId}", Ct);
     }
@@ -59,24 +62,5 @@ public sealed class ScopedDockerAccessTests(EngineFixture engine)
 
         Assert.StartsWith("functions.yaml:5:", ex.Message, StringComparison.Ordinal);
         Assert.Contains("dockerAccess", ex.Message, StringComparison.Ordinal);
-    }
-
-    private static async Task WaitUntilNoneAsync(string filter)
-    {
-        var left = "";
-        for (var i = 0; i < 150; i++)
-        {
-            var (code, output) = await DockerCli.RunAsync(Ct, "ps", "-a", "-q", "--filter", filter);
-            Assert.True(code == 0, output);
-            left = output.Trim();
-            if (left.Length == 0)
-            {
-                return;
-            }
-
-            await Task.Delay(200, Ct);
-        }
-
-        Assert.Fail($"containers matching {filter} were not removed: {left}");
     }
 }
