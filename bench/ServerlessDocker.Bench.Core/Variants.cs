@@ -9,6 +9,9 @@ internal sealed class Variants(DockerFunctions docker, BenchOptions options, str
 {
     public const string LabelName = "io.sdock.bench";
 
+    // Docker.DotNet on the same endpoint, with no library in between.
+    private readonly DockerClient _client = new DockerClientBuilder().WithEndpoint(docker.Endpoint.Uri).Build();
+
     /// <summary>Per-phase times of the direct variant (create, attach, start, read, wait, remove), for diagnosis.</summary>
     public Dictionary<string, Samples> DirectPhases { get; } = new[] { "create", "attach", "start", "read", "wait", "remove" }
         .ToDictionary(p => p, p => new Samples(p));
@@ -24,10 +27,10 @@ internal sealed class Variants(DockerFunctions docker, BenchOptions options, str
         return result.StandardOutput;
     }
 
-    /// <summary>The same engine calls made directly with Docker.DotNet, on the same client, no library in between.</summary>
+    /// <summary>The same engine calls made directly with Docker.DotNet, on the same endpoint, no library in between.</summary>
     public async Task<string> DirectAsync(bool recordPhases, CancellationToken ct)
     {
-        var client = docker.Engine;
+        var client = _client;
         var watch = Stopwatch.StartNew();
         var created = await client.Containers.CreateContainerAsync(new CreateContainerParameters
         {
@@ -95,7 +98,7 @@ internal sealed class Variants(DockerFunctions docker, BenchOptions options, str
     /// <summary>Removes anything this benchmark run left (after a crash in the middle of an iteration).</summary>
     public async Task<int> CleanUpAsync()
     {
-        var left = await docker.Engine.Containers.ListContainersAsync(new ContainersListParameters
+        var left = await _client.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
             Filters = new Dictionary<string, IDictionary<string, bool>>
@@ -107,7 +110,7 @@ internal sealed class Variants(DockerFunctions docker, BenchOptions options, str
         {
             try
             {
-                await docker.Engine.Containers.RemoveContainerAsync(c.ID, new ContainerRemoveParameters { Force = true });
+                await _client.Containers.RemoveContainerAsync(c.ID, new ContainerRemoveParameters { Force = true });
             }
             catch (DockerContainerNotFoundException)
             {

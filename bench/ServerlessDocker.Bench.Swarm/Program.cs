@@ -70,7 +70,7 @@ for (var r = 0; r < opt["--fanout-rounds"]; r++)
     var results = await OnSwarm("sh", "-c", hash).RunManyAsync(tasks, tasks);
     fanOut.Add(w.Elapsed.TotalMilliseconds);
     Check(results.All(x => x.IsSuccess && x.StandardOutput.Length > 64), "a fan-out task failed");
-    nodesUsed = Math.Max(nodesUsed, results.Select(x => x.NodeId).Distinct().Count());
+    nodesUsed = Math.Max(nodesUsed, results.Select(x => x.Node).Distinct().Count());
 }
 
 var sequentialLocal = await SequentialAsync(() => Local("sh", "-c", hash));

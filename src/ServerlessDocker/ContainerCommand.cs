@@ -27,6 +27,9 @@ public sealed class ContainerCommand
 
     private ContainerCommand(CommandState state) => _state = state;
 
+    /// <summary>The container's name (on a Swarm, the service's), or null for a generated one.</summary>
+    public string? Name => _state.Name;
+
     /// <summary>The backend that runs the command (the local engine unless <see cref="WithBackend"/> changed it).</summary>
     public IFunctionBackend Backend => _state.Backend;
 
@@ -221,6 +224,40 @@ public sealed class ContainerCommand
     [Pure]
     public ContainerCommand WithPullPolicy(PullPolicy policy) => With(_state with { PullPolicy = policy });
 
+    /// <summary>
+    /// Names the container (on a Swarm, the service) instead of letting the library generate a name. A name is
+    /// unique on its engine: a second run with the same name while the first exists fails with
+    /// <see cref="ContainerNameConflictException"/>, which makes a name a claim (one run per name). Null restores the default.
+    /// </summary>
+    [Pure]
+    public ContainerCommand WithName(string? name)
+    {
+        if (name is not null && !ContainerNames.IsValid(name))
+        {
+            throw new InvalidCommandException("name",
+                $"'{name}' is not a container name; use letters, digits, '_', '.' and '-', starting with a letter or digit, at most {ContainerNames.MaxLength} characters.");
+        }
+
+        return With(_state with { Name = name });
+    }
+
+    /// <summary>
+    /// Sets options of type <typeparamref name="TOptions"/> for the backend that runs the command (for example
+    /// Swarm placement); a backend reads them with <see cref="GetBackendOptions{TOptions}"/>. Options of other types stay.
+    /// </summary>
+    [Pure]
+    public ContainerCommand WithBackendOptions<TOptions>(TOptions options)
+        where TOptions : class
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return With(_state with { BackendOptions = _state.BackendOptions.SetItem(typeof(TOptions), options) });
+    }
+
+    /// <summary>The options of type <typeparamref name="TOptions"/> set with <see cref="WithBackendOptions{TOptions}"/>, or null.</summary>
+    public TOptions? GetBackendOptions<TOptions>()
+        where TOptions : class =>
+        _state.BackendOptions.TryGetValue(typeof(TOptions), out var options) ? (TOptions)options : null;
+
     /// <summary>Sets the longest a run may take; on expiry the container is stopped and removed and
     /// <see cref="ContainerTimeoutException"/> is thrown. Null means no limit.</summary>
     [Pure]
@@ -281,18 +318,23 @@ public sealed class ContainerCommand
 
     /// <summary>Runs the command, streaming its pipes, and returns its exit code and timings.</summary>
     /// <remarks>The returned task exposes <see cref="ContainerTask{T}.ContainerId"/> before the run ends.</remarks>
-    public ContainerTask<ContainerResult> ExecuteAsync(CancellationToken cancellationToken = default)
+    public ContainerTask<ContainerResult> ExecuteAsync(CancellationToken cancellationToken = default) =>
+        ExecuteAsync(fullOutput: null, cancellationToken);
+
+    internal ContainerTask<ContainerResult> ExecuteAsync(
+        Func<(string StandardOutput, string StandardError)>? fullOutput, CancellationToken cancellationToken)
     {
         var id = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var task = RunAsync(id, cancellationToken);
+        var task = RunAsync(id, fullOutput, cancellationToken);
         return new ContainerTask<ContainerResult>(task, id.Task);
     }
 
-    private async Task<ContainerResult> RunAsync(TaskCompletionSource<string> id, CancellationToken cancellationToken)
+    private async Task<ContainerResult> RunAsync(
+        TaskCompletionSource<string> id, Func<(string, string)>? fullOutput, CancellationToken cancellationToken)
     {
         try
         {
-            return await Backend.ExecuteAsync(this, c => id.TrySetResult(c), cancellationToken).ConfigureAwait(false);
+            return await ContainerRun.ExecuteAsync(this, c => id.TrySetResult(c), fullOutput, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -302,9 +344,9 @@ public sealed class ContainerCommand
 
     /// <summary>Starts the command in the background and returns at once with a handle to it.</summary>
     /// <remarks>The run's pipes are not used; read its output through <see cref="DetachedRun.ReadLogsAsync"/>.
-    /// Dispose the handle to remove the container.</remarks>
+    /// Dispose the handle to remove the container. A detached run takes no stdin and no timeout.</remarks>
     public Task<DetachedRun> StartDetachedAsync(CancellationToken cancellationToken = default) =>
-        Backend.StartDetachedAsync(this, cancellationToken);
+        ContainerRun.StartDetachedAsync(this, cancellationToken);
 
     /// <summary>Pipes a source into the command's stdin.</summary>
     public static ContainerCommand operator |(PipeSource source, ContainerCommand command) =>
@@ -351,6 +393,9 @@ public sealed class ContainerCommand
         public IProgress<PullProgress>? PullProgress { get; init; }
         public IReadOnlyList<IContainerRunHook> Hooks { get; init; } = [];
         public long OutputLimitBytes { get; init; } = 64L * 1024 * 1024;
+        public string? Name { get; init; }
+        public System.Collections.Immutable.ImmutableDictionary<Type, object> BackendOptions { get; init; } =
+            System.Collections.Immutable.ImmutableDictionary<Type, object>.Empty;
     }
 
     private static class Check

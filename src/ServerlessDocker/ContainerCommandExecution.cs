@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Threading.Channels;
 
@@ -22,28 +23,21 @@ public static class ContainerCommandExecution
         var inner = command
             .WithStandardOutputPipe(PipeTarget.Merge(command.StandardOutputPipe, CappedBuffer(stdout, limit, command.Image)))
             .WithStandardErrorPipe(PipeTarget.Merge(command.StandardErrorPipe, CappedBuffer(stderr, limit, command.Image)))
-            .WithValidation(ResultValidation.None)
-            .ExecuteAsync(cancellationToken);
+            .ExecuteAsync(() => (stdout.ToString(), stderr.ToString()), cancellationToken);
 
         return new ContainerTask<BufferedContainerResult>(CompleteAsync(), inner.ContainerId);
 
         async Task<BufferedContainerResult> CompleteAsync()
         {
             var result = await inner.Task.ConfigureAwait(false);
-            var buffered = new BufferedContainerResult(result, stdout.ToString(), stderr.ToString());
-            if (buffered.ExitCode != 0 && command.Validation == ResultValidation.ZeroExitCode)
-            {
-                throw new ContainerExitException(command.Image, command.Arguments, result.ContainerId, result.ExitCode,
-                    buffered.StandardOutput, buffered.StandardError);
-            }
-
-            return buffered;
+            return new BufferedContainerResult(result, stdout.ToString(), stderr.ToString());
         }
     }
 
     /// <summary>
     /// Runs the command and yields what happens as events: started, each stdout and stderr line, exited.
-    /// A non-zero exit yields <see cref="ExitedContainerEvent"/> and then throws, unless validation is off.
+    /// A non-zero exit yields <see cref="ExitedContainerEvent"/> and then throws <see cref="ContainerExitException"/>
+    /// (with the output's tails), unless validation is off.
     /// </summary>
     public static async IAsyncEnumerable<ContainerEvent> ListenAsync(
         this ContainerCommand command, [EnumeratorCancellation] CancellationToken cancellationToken = default)
@@ -54,28 +48,24 @@ public static class ContainerCommandExecution
             .WithStandardOutputPipe(PipeTarget.Merge(command.StandardOutputPipe,
                 PipeTarget.ToDelegate((line, ct) => channel.Writer.WriteAsync(new StandardOutputContainerEvent(line), ct).AsTask())))
             .WithStandardErrorPipe(PipeTarget.Merge(command.StandardErrorPipe,
-                PipeTarget.ToDelegate((line, ct) => channel.Writer.WriteAsync(new StandardErrorContainerEvent(line), ct).AsTask())))
-            .WithValidation(ResultValidation.None);
+                PipeTarget.ToDelegate((line, ct) => channel.Writer.WriteAsync(new StandardErrorContainerEvent(line), ct).AsTask())));
 
         // A consumer that stops listening early must not leave the container blocked on a full channel.
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 
         // The started event is written when the container exists, before any output can be: the channel is empty then.
-        var run = listened.Backend.ExecuteAsync(
-            listened, id => channel.Writer.TryWrite(new StartedContainerEvent(id)), stop.Token);
+        var run = ContainerRun.ExecuteAsync(
+            listened, id => channel.Writer.TryWrite(new StartedContainerEvent(id)), fullOutput: null, stop.Token);
         _ = run.ContinueWith(
-            t => channel.Writer.TryComplete(t.Exception?.GetBaseException()), CancellationToken.None,
+            _ => channel.Writer.TryComplete(), CancellationToken.None,
             TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
-        ContainerResult result;
         try
         {
             await foreach (var e in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 yield return e;
             }
-
-            result = await run.ConfigureAwait(false);
         }
         finally
         {
@@ -86,18 +76,29 @@ public static class ContainerCommandExecution
                 {
                     await run.ConfigureAwait(false);
                 }
-                catch (OperationCanceledException)
+                catch (Exception ex) when (ex is OperationCanceledException or ServerlessDockerException)
                 {
-                    // Stopped because the listener left; the container is stopped and removed.
+                    // The listener left: the container was stopped and removed; how it ended is no one's concern now.
                 }
             }
         }
 
-        yield return new ExitedContainerEvent(result.ExitCode);
-        if (result.ExitCode != 0 && command.Validation == ResultValidation.ZeroExitCode)
+        ContainerExitException? exit = null;
+        long exitCode;
+        try
         {
-            throw new ContainerExitException(command.Image, command.Arguments, result.ContainerId, result.ExitCode, "", "",
-                outputIsTail: true);
+            exitCode = (await run.ConfigureAwait(false)).ExitCode;
+        }
+        catch (ContainerExitException ex)
+        {
+            exit = ex;
+            exitCode = ex.ExitCode;
+        }
+
+        yield return new ExitedContainerEvent(exitCode);
+        if (exit is not null)
+        {
+            ExceptionDispatchInfo.Throw(exit);
         }
     }
 

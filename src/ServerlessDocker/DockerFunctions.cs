@@ -22,6 +22,7 @@ public sealed class DockerFunctions : IAsyncDisposable
     {
         _client = client;
         Endpoint = endpoint;
+        Time = time;
         LocalBackend = new LocalEngineBackend(client, endpoint.Uri, time);
         DefaultBackend = LocalBackend;
     }
@@ -30,6 +31,7 @@ public sealed class DockerFunctions : IAsyncDisposable
     {
         _client = source._client;
         Endpoint = source.Endpoint;
+        Time = source.Time;
         LocalBackend = source.LocalBackend;
         DefaultBackend = backend;
         _ownsClient = false;
@@ -40,8 +42,10 @@ public sealed class DockerFunctions : IAsyncDisposable
     /// <summary>The engine endpoint in use.</summary>
     public DockerEndpoint Endpoint { get; }
 
-    /// <summary>The underlying Docker.DotNet client, for anything this library does not wrap.</summary>
-    public DockerClient Engine => _client;
+    /// <summary>The clock runs are timed by.</summary>
+    public TimeProvider Time { get; }
+
+    internal DockerClient Engine => _client;
 
     /// <summary>The backend that runs containers on this engine.</summary>
     public LocalEngineBackend LocalBackend { get; }

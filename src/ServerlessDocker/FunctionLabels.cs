@@ -23,6 +23,9 @@ public static class FunctionLabels
     /// <summary>"true" on runs started detached: they outlive their owner on purpose.</summary>
     public const string Detached = Prefix + "detached";
 
+    /// <summary>The task's position in a fan-out (<see cref="FanOut.RunManyAsync"/>).</summary>
+    public const string TaskIndex = Prefix + "task.index";
+
     /// <summary>The owner value of this process.</summary>
     public static string CurrentOwner { get; } = $"{System.Environment.MachineName}:{System.Environment.ProcessId}";
 

@@ -20,15 +20,23 @@ public sealed class SwarmCluster : IAsyncLifetime
 
     public SwarmBackend Swarm { get; private set; } = null!;
 
+    /// <summary>A raw Docker.DotNet client on the manager, to inspect what the library made.</summary>
+    public Docker.DotNet.DockerClient Engine { get; private set; } = null!;
+
     public async ValueTask InitializeAsync()
     {
         Docker = DockerFunctions.Connect(DockerEndpoint.FromVariables(new Dictionary<string, string> { ["DOCKER_HOST"] = Host }));
         Swarm = Docker.Swarm(SwarmOptions.Default with { StartTimeout = TimeSpan.FromSeconds(30) });
-        var manager = await SwarmBackend.IsManagerAsync(Docker.Engine, TestContext.Current.CancellationToken);
+        Engine = new Docker.DotNet.DockerClientBuilder().WithEndpoint(Docker.Endpoint.Uri).Build();
+        var manager = await Docker.IsSwarmManagerAsync(TestContext.Current.CancellationToken);
         Assert.True(manager, $"{Host} is not a Swarm manager: run `scripts/swarm up` and `source /run/sdock-swarm/env`.");
     }
 
-    public async ValueTask DisposeAsync() => await Docker.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        Engine?.Dispose();
+        await Docker.DisposeAsync();
+    }
 
     public ContainerCommand Command(params string[] arguments) => Docker.Command(Busybox, arguments).OnSwarm(Swarm);
 

@@ -21,11 +21,11 @@ public sealed class SwarmFanOutTests(SwarmCluster cluster)
             Assert.Equal($"task={i}/9\n", r.StandardOutput);
             Assert.Equal($"e{i}\n", r.StandardError);
             Assert.Equal(i % 3, r.ExitCode);
-            Assert.StartsWith("sdswarm", r.NodeHostname, StringComparison.Ordinal);
+            Assert.StartsWith("sdswarm", r.Node, StringComparison.Ordinal);
         }
 
-        var nodes = results.Select(r => r.NodeId).Distinct().Count();
-        Assert.True(nodes > 1, $"all 9 tasks ran on one node ({results[0].NodeHostname}); the fan-out should spread over the cluster");
+        var nodes = results.Select(r => r.Node).Distinct().Count();
+        Assert.True(nodes > 1, $"all 9 tasks ran on one node ({results[0].Node}); the fan-out should spread over the cluster");
         Assert.Empty(await cluster.LeftoversAsync(ct));
         Assert.Empty(await cluster.NodeContainerLeftoversAsync(ct));
     }

@@ -44,7 +44,7 @@ public sealed class SwarmNodeLossTests(SwarmCluster cluster)
     {
         for (var i = 0; i < 200; i++)
         {
-            var task = await cluster.Docker.Engine.Tasks.InspectAsync(taskId, ct);
+            var task = await cluster.Engine.Tasks.InspectAsync(taskId, ct);
             if (task.Status?.State == TaskState.Running)
             {
                 return;

@@ -74,13 +74,13 @@ internal static class RunSwarmOptions
 
         foreach (var r in results)
         {
-            Console.Error.WriteLine($"task {r.Index} on {r.NodeHostname}: exit {r.ExitCode} ({r.RunTime.TotalSeconds:0.00}s)");
+            Console.Error.WriteLine($"task {r.Index} on {r.Node}: exit {r.ExitCode} ({r.RunTime.TotalSeconds:0.00}s)");
         }
 
         var failed = results.FirstOrDefault(r => r.ExitCode != 0);
         return failed is null ? 0 : (int)(failed.ExitCode & 0xFF);
 
-        static void Write(TextWriter writer, SwarmTaskResult r, string text)
+        static void Write(TextWriter writer, FanOutResult r, string text)
         {
             if (text.Length == 0)
             {
@@ -89,7 +89,7 @@ internal static class RunSwarmOptions
 
             foreach (var line in text.Split('\n').SkipLast(text.EndsWith('\n') ? 1 : 0))
             {
-                writer.WriteLine($"[{r.Index}@{r.NodeHostname}] {line}");
+                writer.WriteLine($"[{r.Index}@{r.Node}] {line}");
             }
         }
     }

@@ -11,8 +11,8 @@ public abstract class PipeSource
     /// <summary>Copies the source into <paramref name="destination"/> (the container's stdin).</summary>
     public abstract Task CopyToAsync(Stream destination, CancellationToken cancellationToken = default);
 
-    /// <summary>True when the source has no data; such a run is created without stdin at all.</summary>
-    internal virtual bool IsNull => false;
+    /// <summary>True for <see cref="Null"/>: no data, and a run with it is created without stdin at all.</summary>
+    public bool IsNull => this is NullSource;
 
     /// <summary>No stdin: the container is created without an open stdin.</summary>
     public static PipeSource Null { get; } = new NullSource();
@@ -44,8 +44,6 @@ public abstract class PipeSource
 
     private sealed class NullSource : PipeSource
     {
-        internal override bool IsNull => true;
-
         public override Task CopyToAsync(Stream destination, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 

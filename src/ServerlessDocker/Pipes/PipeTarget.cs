@@ -11,8 +11,8 @@ public abstract class PipeTarget
     /// <summary>Reads <paramref name="source"/> (the container's output) until its end.</summary>
     public abstract Task CopyFromAsync(Stream source, CancellationToken cancellationToken = default);
 
-    /// <summary>True when the target discards everything; such output is not even read from the engine.</summary>
-    internal virtual bool IsNull => false;
+    /// <summary>True for <see cref="Null"/>, which discards everything.</summary>
+    public bool IsNull => this is NullTarget;
 
     /// <summary>Discards the output.</summary>
     public static PipeTarget Null { get; } = new NullTarget();
@@ -65,8 +65,6 @@ public abstract class PipeTarget
 
     private sealed class NullTarget : PipeTarget
     {
-        internal override bool IsNull => true;
-
         public override Task CopyFromAsync(Stream source, CancellationToken cancellationToken = default) =>
             source.CopyToAsync(Stream.Null, cancellationToken);
     }

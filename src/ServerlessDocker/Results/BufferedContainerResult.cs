@@ -7,6 +7,7 @@ public sealed class BufferedContainerResult : ContainerResult
     public BufferedContainerResult(ContainerResult result, string standardOutput, string standardError)
         : base(result.ContainerId, result.ExitCode, result.StartTime, result.ExitTime)
     {
+        Node = result.Node;
         StandardOutput = standardOutput;
         StandardError = standardError;
     }

@@ -18,6 +18,9 @@ public class ContainerResult
     /// <summary>The exit code.</summary>
     public long ExitCode { get; }
 
+    /// <summary>The host that ran it, when the backend spreads runs over several (a Swarm node's hostname); else null.</summary>
+    public string? Node { get; init; }
+
     /// <summary>True when the exit code is zero.</summary>
     public bool IsSuccess => ExitCode == 0;
 

@@ -3,8 +3,9 @@ using System.Diagnostics.Contracts;
 namespace ServerlessDocker.Swarm;
 
 /// <summary>
-/// Swarm options on a <see cref="ContainerCommand"/>. Each returns a command bound to a Swarm backend with the option
-/// added; the command must already run on a <see cref="SwarmBackend"/> (see <see cref="OnSwarm"/>).
+/// Swarm options on a <see cref="ContainerCommand"/>. Each returns a command with the option added to its
+/// <see cref="SwarmOptions"/> (carried by the command, see <see cref="ContainerCommand.WithBackendOptions{TOptions}"/>);
+/// the command must already run on a <see cref="SwarmBackend"/> (see <see cref="OnSwarm"/>).
 /// </summary>
 public static class SwarmCommandExtensions
 {
@@ -12,7 +13,7 @@ public static class SwarmCommandExtensions
     [Pure]
     public static ContainerCommand OnSwarm(this ContainerCommand command, SwarmBackend swarm) => command.WithBackend(swarm);
 
-    /// <summary>Changes the Swarm options of the command's backend.</summary>
+    /// <summary>Changes the Swarm options the command runs with (starting from the backend's defaults).</summary>
     [Pure]
     public static ContainerCommand WithSwarmOptions(this ContainerCommand command, Func<SwarmOptions, SwarmOptions> configure)
     {
@@ -21,7 +22,8 @@ public static class SwarmCommandExtensions
             throw new InvalidCommandException("swarm", $"the command runs on the '{command.Backend.Name}' backend; call OnSwarm(...) (or use a Swarm-backed DockerFunctions) before setting Swarm options.");
         }
 
-        return command.WithBackend(swarm.WithOptions(configure(swarm.Options)));
+        ArgumentNullException.ThrowIfNull(configure);
+        return command.WithBackendOptions(configure(swarm.OptionsFor(command)));
     }
 
     /// <summary>Adds a placement constraint, for example <c>node.role==worker</c> or <c>node.hostname!=db1</c>.</summary>
@@ -70,16 +72,4 @@ public static class SwarmCommandExtensions
     [Pure]
     public static ContainerCommand WithServiceLabel(this ContainerCommand command, string name, string value) =>
         command.WithSwarmOptions(o => o with { ServiceLabels = new Dictionary<string, string>(o.ServiceLabels) { [name] = value } });
-
-    /// <summary>Fans the command out over the Swarm; see <see cref="SwarmBackend.RunManyAsync"/>.</summary>
-    public static Task<IReadOnlyList<SwarmTaskResult>> RunManyAsync(
-        this ContainerCommand command, int replicas, int maxConcurrent = 0, CancellationToken cancellationToken = default)
-    {
-        if (command.Backend is not SwarmBackend swarm)
-        {
-            throw new InvalidCommandException("replicas", $"fan-out needs the Swarm backend, but the command runs on '{command.Backend.Name}'; call OnSwarm(...) first.");
-        }
-
-        return swarm.RunManyAsync(command, replicas, maxConcurrent, cancellationToken);
-    }
 }

@@ -55,25 +55,7 @@ public sealed class SwarmDetachedRun : DetachedRun
         }
 
         using var logs = await SwarmLogReader.OpenAsync(_backend.Client, _backend.Endpoint, Id, follow: false, cancellationToken).ConfigureAwait(false);
-        var stdout = new LineSplitter(line => new StandardOutputContainerEvent(line));
-        var stderr = new LineSplitter(line => new StandardErrorContainerEvent(line));
-        var buffer = new byte[16384];
-        while (true)
-        {
-            var read = await logs.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
-            if (read.EOF)
-            {
-                break;
-            }
-
-            var splitter = read.Target == Docker.DotNet.MultiplexedStream.TargetStream.StandardError ? stderr : stdout;
-            foreach (var e in splitter.Push(buffer.AsSpan(0, read.Count)))
-            {
-                yield return e;
-            }
-        }
-
-        foreach (var e in stdout.Flush().Concat(stderr.Flush()))
+        await foreach (var e in MultiplexedOutput.ReadLinesAsync(logs, cancellationToken).ConfigureAwait(false))
         {
             yield return e;
         }
@@ -96,5 +78,5 @@ public sealed class SwarmDetachedRun : DetachedRun
     }
 
     /// <summary>Removes the service and what was created for it.</summary>
-    public override ValueTask DisposeAsync() => _resources.DisposeAsync();
+    protected override ValueTask RemoveAsync() => _resources.DisposeAsync();
 }

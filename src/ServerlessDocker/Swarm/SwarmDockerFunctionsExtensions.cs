@@ -5,11 +5,16 @@ public static class SwarmDockerFunctionsExtensions
 {
     /// <summary>A Swarm backend on this client's engine, which must be a Swarm manager.</summary>
     public static SwarmBackend Swarm(this DockerFunctions docker, SwarmOptions? options = null) =>
-        new(docker.Engine, docker.Endpoint.Uri, options);
+        new(docker.Engine, docker.Endpoint.Uri, options, docker.Time);
 
     /// <summary>A view of this client whose commands run as Swarm services.</summary>
     public static DockerFunctions WithSwarm(this DockerFunctions docker, SwarmOptions? options = null) =>
         docker.WithDefaultBackend(docker.Swarm(options));
+
+    /// <summary>True when this client's engine is a Swarm manager (so it can take services).</summary>
+    public static Task<bool> IsSwarmManagerAsync(this DockerFunctions docker, CancellationToken cancellationToken = default) =>
+        Internal.EngineErrors.CallAsync(docker.Endpoint.Uri, "tell whether it is a Swarm manager", () =>
+            SwarmBackend.IsManagerAsync(docker.Engine, cancellationToken));
 
     /// <summary>
     /// The "auto" choice: Swarm when the engine is a Swarm manager, the local engine otherwise. Call it only when the
@@ -17,8 +22,7 @@ public static class SwarmDockerFunctionsExtensions
     /// </summary>
     public static async Task<DockerFunctions> WithSwarmIfManagerAsync(
         this DockerFunctions docker, SwarmOptions? options = null, CancellationToken cancellationToken = default) =>
-        await Internal.EngineErrors.CallAsync(docker.Endpoint.Uri, "tell whether it is a Swarm manager", () =>
-            SwarmBackend.IsManagerAsync(docker.Engine, cancellationToken)).ConfigureAwait(false)
+        await docker.IsSwarmManagerAsync(cancellationToken).ConfigureAwait(false)
             ? docker.WithSwarm(options)
             : docker;
 }

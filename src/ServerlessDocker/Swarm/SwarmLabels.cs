@@ -6,9 +6,6 @@ public static class SwarmLabels
     /// <summary>"true" on every service, secret and config created for a Swarm run: prune and leak checks filter on it.</summary>
     public const string Swarm = FunctionLabels.Prefix + "swarm";
 
-    /// <summary>The fan-out task index, on services created by <see cref="SwarmBackend.RunManyAsync"/>.</summary>
-    public const string TaskIndex = FunctionLabels.Prefix + "swarm.index";
-
     internal static Dictionary<string, string> For(string runId, string image, bool detached)
     {
         var labels = new Dictionary<string, string>

@@ -4,15 +4,14 @@ using ServerlessDocker.Internal;
 namespace ServerlessDocker.Swarm;
 
 /// <summary>
-/// Everything one Swarm run created: the service, per-run secrets and configs, hook cleanups. Disposal removes
+/// Everything one Swarm run created: the service, per-run secrets and configs. Disposal removes
 /// them all, whatever state the run ended in; it never throws and never waits on the caller's token.
 /// </summary>
-internal sealed class SwarmRunResources(DockerClient client) : IAsyncDisposable
+internal sealed class SwarmRunResources(DockerClient client, TimeProvider time) : IAsyncDisposable
 {
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(30);
     private readonly List<string> _secrets = [];
     private readonly List<string> _configs = [];
-    private readonly List<IAsyncDisposable> _hookCleanups = [];
     private int _disposed;
 
     public string? ServiceId { get; set; }
@@ -21,8 +20,6 @@ internal sealed class SwarmRunResources(DockerClient client) : IAsyncDisposable
 
     public void AddConfig(string id) => _configs.Add(id);
 
-    public void AddHookCleanup(IAsyncDisposable cleanup) => _hookCleanups.Add(cleanup);
-
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -30,7 +27,7 @@ internal sealed class SwarmRunResources(DockerClient client) : IAsyncDisposable
             return;
         }
 
-        using var cts = new CancellationTokenSource(CleanupTimeout);
+        using var cts = new CancellationTokenSource(CleanupTimeout, time);
         if (ServiceId is { } serviceId)
         {
             await QuietlyAsync(() => client.Swarm.RemoveServiceAsync(serviceId, cts.Token)).ConfigureAwait(false);
@@ -45,18 +42,6 @@ internal sealed class SwarmRunResources(DockerClient client) : IAsyncDisposable
         foreach (var id in _configs)
         {
             await QuietlyAsync(() => client.Configs.RemoveConfigAsync(id, cts.Token)).ConfigureAwait(false);
-        }
-
-        foreach (var cleanup in _hookCleanups)
-        {
-            try
-            {
-                await cleanup.DisposeAsync().ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is not OutOfMemoryException)
-            {
-                // A failing hook cleanup must not hide the run's own outcome.
-            }
         }
     }
 

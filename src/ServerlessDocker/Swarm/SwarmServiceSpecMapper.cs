@@ -13,19 +13,13 @@ internal static class SwarmServiceSpecMapper
 {
     public static ServiceSpec ToServiceSpec(
         ContainerCommand command, SwarmOptions options, ContainerCreationContext context, bool detached,
-        IReadOnlyDictionary<string, string> extraEnvironment, IReadOnlyDictionary<string, string> extraLabels,
         IList<SecretReference> secrets, IList<SwarmConfigReference> configs)
     {
         var ownLabels = SwarmLabels.For(context.RunId, command.Image, detached);
-        foreach (var (k, v) in extraLabels)
-        {
-            ownLabels[k] = v;
-        }
-
         var containerLabels = Merge(command.Labels, context.Labels, ownLabels);
         var serviceLabels = Merge(command.Labels, options.ServiceLabels, context.Labels, ownLabels);
 
-        var env = Merge(command.Environment, context.Environment, extraEnvironment);
+        var env = Merge(command.Environment, context.Environment);
         var mounts = ContainerSpecMapper.ToEngineMounts(command.Mounts.Concat(context.Mounts));
 
         var networks = options.Networks.ToList();
@@ -37,7 +31,7 @@ internal static class SwarmServiceSpecMapper
 
         return new ServiceSpec
         {
-            Name = "sdock-" + context.RunId[..12],
+            Name = command.Name ?? "sdock-" + context.RunId[..12],
             Labels = serviceLabels,
             Mode = new ServiceMode { Replicated = new ReplicatedService { Replicas = 1 } },
             TaskTemplate = new TaskSpec

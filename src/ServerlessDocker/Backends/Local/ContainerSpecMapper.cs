@@ -34,6 +34,7 @@ internal static class ContainerSpecMapper
 
         return new CreateContainerParameters
         {
+            Name = command.Name!,
             Image = command.Image,
             Cmd = command.Arguments.Count == 0 ? null! : command.Arguments.ToList(),
             Entrypoint = command.Entrypoint?.ToList()!,

@@ -13,8 +13,13 @@ public interface IContainerRunHook
 /// <summary>What a <see cref="IContainerRunHook"/> can see and change about a container about to be created.</summary>
 public sealed class ContainerCreationContext
 {
-    internal ContainerCreationContext(ContainerCommand command, string runId)
+    /// <summary>Creates the context of one run; a backend that creates containers ahead of a run (a warm pool) makes its own.</summary>
+    /// <param name="command">The command being run.</param>
+    /// <param name="runId">The run's unique id.</param>
+    public ContainerCreationContext(ContainerCommand command, string runId)
     {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentException.ThrowIfNullOrEmpty(runId);
         Command = command;
         RunId = runId;
     }
@@ -33,4 +38,30 @@ public sealed class ContainerCreationContext
 
     /// <summary>Extra labels to add.</summary>
     public IDictionary<string, string> Labels { get; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Runs the command's hooks in order against this context and returns their cleanups. When a hook fails, the
+    /// cleanups of the hooks before it are disposed before the failure is rethrown.
+    /// </summary>
+    public async Task<IReadOnlyList<IAsyncDisposable>> RunHooksAsync(CancellationToken cancellationToken)
+    {
+        var cleanups = new List<IAsyncDisposable>();
+        try
+        {
+            foreach (var hook in Command.Hooks)
+            {
+                if (await hook.OnCreatingAsync(this, cancellationToken).ConfigureAwait(false) is { } cleanup)
+                {
+                    cleanups.Add(cleanup);
+                }
+            }
+
+            return cleanups;
+        }
+        catch
+        {
+            await Cleanups.DisposeQuietlyAsync(cleanups).ConfigureAwait(false);
+            throw;
+        }
+    }
 }

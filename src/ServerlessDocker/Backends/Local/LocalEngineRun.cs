@@ -1,0 +1,99 @@
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using ServerlessDocker.Internal;
+
+namespace ServerlessDocker;
+
+/// <summary>
+/// One container on the local engine. The order of operations loses no output and no exit code: attach (stdout,
+/// stderr and, when there is input, stdin) before start, so even the first byte is caught; start; feed stdin then
+/// half-close it while draining the output; wait for the exit code.
+/// </summary>
+internal sealed class LocalEngineRun(LocalEngineBackend backend, FunctionRunContext context, string id) : IFunctionRun
+{
+    public string Id => id;
+
+    public async Task<FunctionExit> RunToExitAsync(CancellationToken cancellationToken)
+    {
+        var client = backend.Client;
+        var hasStdin = context.HasStandardInput;
+        using var stream = await backend.CallAsync("attach to the container", () =>
+            client.Containers.AttachContainerAsync(id, new ContainerAttachParameters
+            {
+                Stream = true, Stdin = hasStdin, Stdout = true, Stderr = true,
+            }, cancellationToken)).ConfigureAwait(false);
+
+        await backend.CallAsync("start the container", () =>
+            client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken)).ConfigureAwait(false);
+
+        var stdinTask = hasStdin
+            ? context.FeedStandardInputAsync(new AttachStdinStream(stream), stream.CloseWrite, cancellationToken)
+            : Task.CompletedTask;
+        await MultiplexedOutput.CopyAsync(stream, context, cancellationToken).ConfigureAwait(false);
+
+        var waitTask = backend.CallAsync("wait for the container", () => client.Containers.WaitContainerAsync(id, cancellationToken));
+        if (!stdinTask.IsCompleted)
+        {
+            // The function exited without reading all its input: the engine reads no more of it, so the rest
+            // would block forever. Once the container is gone, end the connection to stop feeding it.
+            await waitTask.ConfigureAwait(false);
+            if (!stdinTask.IsCompleted)
+            {
+                stream.Dispose();
+            }
+        }
+
+        await stdinTask.ConfigureAwait(false);
+        var wait = await waitTask.ConfigureAwait(false);
+        return new FunctionExit(wait.StatusCode);
+    }
+
+    public async Task<DetachedRun> StartDetachedAsync(CancellationToken cancellationToken)
+    {
+        await backend.CallAsync("start the container", () =>
+            backend.Client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken)).ConfigureAwait(false);
+        return new LocalDetachedRun(backend, id, context.Command.Image, backend.Time.GetUtcNow());
+    }
+
+    public Task StopAsync(TimeSpan gracePeriod) => backend.StopQuietlyAsync(id, gracePeriod);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (context.Command.RemoveAfterRun)
+        {
+            await backend.RemoveQuietlyAsync(id).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>A write-only stream over the attach connection's stdin side.</summary>
+    private sealed class AttachStdinStream(MultiplexedStream inner) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => inner.WriteAsync(buffer, offset, count, default).GetAwaiter().GetResult();
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            inner.WriteAsync(buffer, offset, count, cancellationToken);
+
+        public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(buffer, out var segment))
+            {
+                await inner.WriteAsync(segment.Array!, segment.Offset, segment.Count, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                var copy = buffer.ToArray();
+                await inner.WriteAsync(copy, 0, copy.Length, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using System.Runtime.CompilerServices;
+using Docker.DotNet;
+
+namespace ServerlessDocker.Internal;
+
+/// <summary>The one demultiplexer of the engine's stdout/stderr frames (attach, container logs, service logs).</summary>
+internal static class MultiplexedOutput
+{
+    private const int BufferSize = 81920;
+
+    /// <summary>Copies every frame into the run's stdout or stderr until the stream ends.</summary>
+    public static async Task CopyAsync(MultiplexedStream stream, FunctionRunContext context, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[BufferSize];
+        while (true)
+        {
+            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+            if (read.EOF)
+            {
+                return;
+            }
+
+            var chunk = buffer.AsMemory(0, read.Count);
+            await (read.Target == MultiplexedStream.TargetStream.StandardError
+                ? context.WriteStandardErrorAsync(chunk, cancellationToken)
+                : context.WriteStandardOutputAsync(chunk, cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads the frames as line events, each stream split into lines on its own (their frames interleave).</summary>
+    public static async IAsyncEnumerable<ContainerEvent> ReadLinesAsync(
+        MultiplexedStream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var stdout = new LineSplitter(line => new StandardOutputContainerEvent(line));
+        var stderr = new LineSplitter(line => new StandardErrorContainerEvent(line));
+        var buffer = new byte[BufferSize];
+        while (true)
+        {
+            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+            if (read.EOF)
+            {
+                break;
+            }
+
+            var splitter = read.Target == MultiplexedStream.TargetStream.StandardError ? stderr : stdout;
+            foreach (var e in splitter.Push(buffer.AsSpan(0, read.Count)))
+            {
+                yield return e;
+            }
+        }
+
+        foreach (var e in stdout.Flush().Concat(stderr.Flush()))
+        {
+            yield return e;
+        }
+    }
+}
