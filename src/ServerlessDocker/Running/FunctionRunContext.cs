@@ -9,7 +9,8 @@ namespace ServerlessDocker;
 /// </summary>
 /// <remarks>
 /// Output written here goes, through bounded pipes, to the command's pipe targets; the last kilobytes are kept for
-/// exceptions. A pipe target or input source that fails cancels the run, and that failure is what the caller sees.
+/// exceptions. A pipe target that throws (a closed pipe included) or an input source that fails cancels the run, and
+/// that failure is what the caller sees. A target that returns early is not a failure: the rest is discarded.
 /// </remarks>
 public sealed class FunctionRunContext
 {
@@ -173,8 +174,9 @@ public sealed class FunctionRunContext
         {
             await consumer.ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && !TransportErrors.IsClosed(ex))
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            // A target that throws — a closed pipe included, like SIGPIPE for a process — stops the run.
             Fail(ex);
             throw;
         }

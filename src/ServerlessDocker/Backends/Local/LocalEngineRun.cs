@@ -26,26 +26,31 @@ internal sealed class LocalEngineRun(LocalEngineBackend backend, FunctionRunCont
         await backend.CallAsync("start the container", () =>
             client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken)).ConfigureAwait(false);
 
+        using var stdinCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var stdinTask = hasStdin
-            ? context.FeedStandardInputAsync(new AttachStdinStream(stream), stream.CloseWrite, cancellationToken)
+            ? context.FeedStandardInputAsync(new AttachStdinStream(stream), stream.CloseWrite, stdinCts.Token)
             : Task.CompletedTask;
-        await MultiplexedOutput.CopyAsync(stream, context, cancellationToken).ConfigureAwait(false);
-
-        var waitTask = backend.CallAsync("wait for the container", () => client.Containers.WaitContainerAsync(id, cancellationToken));
-        if (!stdinTask.IsCompleted)
+        try
         {
-            // The function exited without reading all its input: the engine reads no more of it, so the rest
-            // would block forever. Once the container is gone, end the connection to stop feeding it.
-            await waitTask.ConfigureAwait(false);
+            await MultiplexedOutput.CopyAsync(stream, context, cancellationToken).ConfigureAwait(false);
+            var wait = await backend.CallAsync("wait for the container", () =>
+                client.Containers.WaitContainerAsync(id, cancellationToken)).ConfigureAwait(false);
+            return new FunctionExit(wait.StatusCode);
+        }
+        finally
+        {
             if (!stdinTask.IsCompleted)
             {
+                // The function exited (or the run is abandoned) before it read all its input: the engine reads no
+                // more of it, so the rest would block forever. Stop the source — the upstream container of a pipe is
+                // stopped and removed, as SIGPIPE would end a shell's writer — and end the connection, and wait for
+                // that, so no container of a pipe outlives the run.
+                await stdinCts.CancelAsync().ConfigureAwait(false);
                 stream.Dispose();
             }
-        }
 
-        await stdinTask.ConfigureAwait(false);
-        var wait = await waitTask.ConfigureAwait(false);
-        return new FunctionExit(wait.StatusCode);
+            await stdinTask.ConfigureAwait(false);
+        }
     }
 
     public async Task<DetachedRun> StartDetachedAsync(CancellationToken cancellationToken)
