@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using System.Runtime.InteropServices;
 using ServerlessDocker.Cli.Commands;
 
 namespace ServerlessDocker.Cli;
@@ -19,6 +20,7 @@ internal static class SdockApp
             LogsCommand.Create(),
             WaitCommand.Create(),
             KillCommand.Create(),
+            RmCommand.Create(),
             PruneCommand.Create(),
             ServeCommand.Create(),
             ProxyCommand.Create(),
@@ -36,9 +38,38 @@ internal static class SdockApp
             return ErrorExitCode;
         }
 
+        // Ctrl-C (SIGINT) or SIGTERM cancels the command, which stops and removes its container before sdock exits
+        // 130 or 143 as docker does; a second signal exits at once (prune removes what that leaves).
+        using var interrupted = new CancellationTokenSource();
+        var signal = 0;
+        void OnSignal(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            if (Interlocked.CompareExchange(ref signal, SignalExitCode(context.Signal), 0) != 0)
+            {
+                Environment.Exit(SignalExitCode(context.Signal));
+            }
+
+            interrupted.Cancel();
+        }
+
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
         try
         {
-            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }).ConfigureAwait(false);
+            return await parse.InvokeAsync(
+                new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null },
+                interrupted.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (signal != 0)
+        {
+            return signal;
+        }
+        catch (ContainerStartException ex)
+        {
+            // docker's convention: 127 for a command not found, 126 for one that cannot be executed.
+            Console.Error.WriteLine($"sdock: {ex.Message}");
+            return ex.ExitCode;
         }
         catch (ServerlessDockerException ex)
         {
@@ -51,4 +82,6 @@ internal static class SdockApp
             return 130;
         }
     }
+
+    private static int SignalExitCode(PosixSignal signal) => signal == PosixSignal.SIGTERM ? 143 : 130;
 }

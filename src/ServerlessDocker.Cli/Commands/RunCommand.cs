@@ -78,7 +78,7 @@ internal static class RunCommand
             return 0;
         }
 
-        var stdout = Console.OpenStandardOutput();
+        var stdout = new BrokenPipeDetector(BrokenPipeDetector.OpenStandardOutput());
         var stderr = Console.OpenStandardError();
         command = command
             .WithStandardOutputPipe(PipeTarget.ToStream(stdout))
@@ -89,9 +89,18 @@ internal static class RunCommand
             command = command.WithStandardInputPipe(PipeSource.FromStream(Console.OpenStandardInput()));
         }
 
-        var result = await command.ExecuteAsync(cancellationToken);
-        // Exit codes beyond a byte wrap the way the shell would see them.
-        return (int)(result.ExitCode & 0xFF);
+        try
+        {
+            var result = await command.ExecuteAsync(cancellationToken);
+            // Exit codes beyond a byte wrap the way the shell would see them.
+            return (int)(result.ExitCode & 0xFF);
+        }
+        catch (IOException) when (stdout.Broken)
+        {
+            // The reader of our stdout went away (`sdock run ... | head -1`): the run was stopped and removed; end
+            // quietly with the status a process killed by SIGPIPE has, as docker's CLI does.
+            return BrokenPipeDetector.ExitCode;
+        }
     }
 
     /// <summary>Maps the options onto a command.</summary>
@@ -116,6 +125,12 @@ internal static class RunCommand
 
         foreach (var e in parse.GetValue(Env) ?? [])
         {
+            // docker's rule: `-e NAME` passes NAME from sdock's own environment, and leaves it unset when sdock has none.
+            if (!e.Contains('=', StringComparison.Ordinal) && e.Length > 0 && Environment.GetEnvironmentVariable(e) is null)
+            {
+                continue;
+            }
+
             var (name, value) = ValueParsers.KeyValue("--env", e, fromEnvironment: true);
             command = command.WithEnvironment(name, value);
         }

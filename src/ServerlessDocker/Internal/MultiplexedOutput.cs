@@ -27,6 +27,25 @@ internal static class MultiplexedOutput
         }
     }
 
+    /// <summary>Copies every frame, unchanged, into one of two streams until the stream ends.</summary>
+    public static async Task CopyToStreamsAsync(
+        MultiplexedStream stream, Stream standardOutput, Stream standardError, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[BufferSize];
+        while (true)
+        {
+            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+            if (read.EOF)
+            {
+                break;
+            }
+
+            var target = read.Target == MultiplexedStream.TargetStream.StandardError ? standardError : standardOutput;
+            await target.WriteAsync(buffer.AsMemory(0, read.Count), cancellationToken).ConfigureAwait(false);
+            await target.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Reads the frames as line events, each stream split into lines on its own (their frames interleave).</summary>
     public static async IAsyncEnumerable<ContainerEvent> ReadLinesAsync(
         MultiplexedStream stream, [EnumeratorCancellation] CancellationToken cancellationToken)

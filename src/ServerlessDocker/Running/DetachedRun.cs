@@ -23,6 +23,12 @@ public abstract class DetachedRun : IAsyncDisposable
     /// <summary>Reads the function's output as events; with <paramref name="follow"/>, keeps reading until it exits.</summary>
     public abstract IAsyncEnumerable<ContainerEvent> ReadLogsAsync(bool follow = true, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Copies the function's output byte for byte: stdout into <paramref name="standardOutput"/>, stderr into
+    /// <paramref name="standardError"/>; with <paramref name="follow"/>, until it exits.
+    /// </summary>
+    public abstract Task CopyLogsToAsync(Stream standardOutput, Stream standardError, bool follow = false, CancellationToken cancellationToken = default);
+
     /// <summary>Kills the function (SIGKILL). Does not remove it; dispose the handle for that.</summary>
     public abstract Task KillAsync(CancellationToken cancellationToken = default);
 

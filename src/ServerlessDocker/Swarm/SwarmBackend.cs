@@ -97,10 +97,24 @@ public sealed class SwarmBackend : IFunctionBackend
     /// <see cref="PruneAsync"/>.</remarks>
     public async Task<DetachedRun> GetRunAsync(string serviceIdOrName, CancellationToken cancellationToken = default)
     {
-        var service = await EngineErrors.CallAsync(_endpoint, $"find service {serviceIdOrName}", () =>
-            _client.Swarm.InspectServiceAsync(serviceIdOrName, cancellationToken)).ConfigureAwait(false);
+        SwarmService service;
+        try
+        {
+            service = await EngineErrors.CallAsync(_endpoint, $"find service {serviceIdOrName}", () =>
+                _client.Swarm.InspectServiceAsync(serviceIdOrName, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (EngineApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw new RunNotFoundException(serviceIdOrName, exists: false, ex);
+        }
+
         var labels = service.Spec?.Labels;
-        var image = labels is not null && labels.TryGetValue(FunctionLabels.Image, out var i) ? i : service.Spec?.TaskTemplate?.ContainerSpec?.Image ?? "";
+        if (labels is null || !labels.TryGetValue(SwarmLabels.Swarm, out var ours) || ours != "true")
+        {
+            throw new RunNotFoundException(serviceIdOrName, exists: true);
+        }
+
+        var image = labels.TryGetValue(FunctionLabels.Image, out var i) ? i : service.Spec?.TaskTemplate?.ContainerSpec?.Image ?? "";
         var startTime = service.CreatedAt is { } created ? new DateTimeOffset(DateTime.SpecifyKind(created, DateTimeKind.Utc)) : _time.GetUtcNow();
         return new SwarmDetachedRun(this, service.ID, image, startTime, new SwarmRunResources(_client, _time) { ServiceId = service.ID });
     }

@@ -61,6 +61,20 @@ public sealed class SwarmDetachedRun : DetachedRun
         }
     }
 
+    /// <inheritdoc />
+    /// <remarks>As with <see cref="ReadLogsAsync"/>, service logs are read once the task has exited.</remarks>
+    public override async Task CopyLogsToAsync(
+        Stream standardOutput, Stream standardError, bool follow = false, CancellationToken cancellationToken = default)
+    {
+        if (follow)
+        {
+            await WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        using var logs = await SwarmLogReader.OpenAsync(_backend.Client, _backend.Endpoint, Id, follow: false, cancellationToken).ConfigureAwait(false);
+        await MultiplexedOutput.CopyToStreamsAsync(logs, standardOutput, standardError, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Stops the task (scales the service to zero replicas: SIGTERM, then SIGKILL after the grace period).
     /// The service stays, so its logs can still be read; dispose the handle to remove it.</summary>
     public override async Task KillAsync(CancellationToken cancellationToken = default)

@@ -115,6 +115,9 @@ internal sealed class FakeBackend(TimeProvider time) : IFunctionBackend
             yield break;
         }
 
+        public override Task CopyLogsToAsync(Stream standardOutput, Stream standardError, bool follow = false, CancellationToken cancellationToken = default) =>
+            Task.CompletedTask;
+
         public override Task KillAsync(CancellationToken cancellationToken = default) => Task.CompletedTask;
 
         protected override ValueTask RemoveAsync()

@@ -34,6 +34,17 @@ internal sealed class LocalDetachedRun(LocalEngineBackend backend, string id, st
         }
     }
 
+    public override async Task CopyLogsToAsync(
+        Stream standardOutput, Stream standardError, bool follow = false, CancellationToken cancellationToken = default)
+    {
+        using var stream = await backend.CallAsync($"read the logs of container {id}", () =>
+            backend.Client.Containers.GetContainerLogsAsync(id, new ContainerLogsParameters
+            {
+                Follow = follow, ShowStdout = true, ShowStderr = true,
+            }, cancellationToken)).ConfigureAwait(false);
+        await MultiplexedOutput.CopyToStreamsAsync(stream, standardOutput, standardError, cancellationToken).ConfigureAwait(false);
+    }
+
     public override Task KillAsync(CancellationToken cancellationToken = default) =>
         backend.CallAsync($"kill container {id}", async () =>
         {

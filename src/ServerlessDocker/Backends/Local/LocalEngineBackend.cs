@@ -49,12 +49,29 @@ public sealed class LocalEngineBackend : IFunctionBackend
     }
 
     /// <summary>Gets a handle to an existing function container by id or name.</summary>
+    /// <exception cref="RunNotFoundException">There is no such container, or it is not a function container.</exception>
     public async Task<DetachedRun> GetRunAsync(string idOrName, CancellationToken cancellationToken = default)
     {
-        var inspect = await EngineErrors.CallAsync(_endpoint, $"find container {idOrName}", () =>
-            _client.Containers.InspectContainerAsync(idOrName, cancellationToken)).ConfigureAwait(false);
-        var image = inspect.Config?.Labels is { } labels && labels.TryGetValue(FunctionLabels.Image, out var i) ? i : inspect.Config?.Image ?? "";
-        return new LocalDetachedRun(this, inspect.ID, image, _time.GetUtcNow());
+        ContainerInspectResponse inspect;
+        try
+        {
+            inspect = await CallAsync($"find container {idOrName}", () =>
+                _client.Containers.InspectContainerAsync(idOrName, cancellationToken)).ConfigureAwait(false);
+        }
+        catch (EngineApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            throw new RunNotFoundException(idOrName, exists: false, ex);
+        }
+
+        var labels = inspect.Config?.Labels;
+        if (labels is null || !labels.TryGetValue(FunctionLabels.Function, out var function) || function != "true")
+        {
+            throw new RunNotFoundException(idOrName, exists: true);
+        }
+
+        var image = labels.TryGetValue(FunctionLabels.Image, out var i) ? i : inspect.Config?.Image ?? "";
+        var started = inspect.Created == default ? _time.GetUtcNow() : new DateTimeOffset(DateTime.SpecifyKind(inspect.Created, DateTimeKind.Utc));
+        return new LocalDetachedRun(this, inspect.ID, image, started);
     }
 
     internal async Task<string> CreateAsync(ContainerCommand command, CreateContainerParameters parameters, CancellationToken token)

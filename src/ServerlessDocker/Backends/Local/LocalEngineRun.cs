@@ -23,8 +23,7 @@ internal sealed class LocalEngineRun(LocalEngineBackend backend, FunctionRunCont
                 Stream = true, Stdin = hasStdin, Stdout = true, Stderr = true,
             }, cancellationToken)).ConfigureAwait(false);
 
-        await backend.CallAsync("start the container", () =>
-            client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken)).ConfigureAwait(false);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
 
         using var stdinCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var stdinTask = hasStdin
@@ -55,9 +54,21 @@ internal sealed class LocalEngineRun(LocalEngineBackend backend, FunctionRunCont
 
     public async Task<DetachedRun> StartDetachedAsync(CancellationToken cancellationToken)
     {
-        await backend.CallAsync("start the container", () =>
-            backend.Client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken)).ConfigureAwait(false);
+        await StartAsync(cancellationToken).ConfigureAwait(false);
         return new LocalDetachedRun(backend, id, context.Command.Image, backend.Time.GetUtcNow());
+    }
+
+    private async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await backend.CallAsync("start the container", () =>
+                backend.Client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken)).ConfigureAwait(false);
+        }
+        catch (EngineApiException ex) when (ContainerStartException.From(context.Command, ex) is { } notStarted)
+        {
+            throw notStarted;
+        }
     }
 
     public Task StopAsync(TimeSpan gracePeriod) => backend.StopQuietlyAsync(id, gracePeriod);
