@@ -32,7 +32,8 @@ public static class Sdock
 }
 
 /// <summary>`sdock` driven as a process: output, exit codes, stdin, timeouts and errors as a user sees them.
-/// One class, so the CLI tests run one after another.</summary>
+/// One collection with the other CLI tests, so they run one after another.</summary>
+[Collection("sdock-cli")]
 public sealed class CliTests(EngineFixture engine, SdockFixture sdock) : IClassFixture<SdockFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -187,10 +188,10 @@ public sealed class CliTests(EngineFixture engine, SdockFixture sdock) : IClassF
         Assert.Equal("out\n", logs.StandardOutput);
         Assert.Equal("err\n", logs.StandardError);
 
-        var wait = await sdock.RunAsync(["wait", id], Ct);
+        var wait = await sdock.RunAsync(["wait", "--rm", id], Ct);
         Assert.True(wait.ExitCode == 0, wait.ToString());
         Assert.Equal("3", wait.StandardOutput.Trim());
-        Assert.False(await DockerCli.ContainerExistsAsync(id, Ct), "sdock wait removes the container unless --keep");
+        Assert.False(await DockerCli.ContainerExistsAsync(id, Ct), "sdock wait --rm removes the run once it has exited");
         await test.AssertNoContainersLeftAsync(Ct);
     }
 

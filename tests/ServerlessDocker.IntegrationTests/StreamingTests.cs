@@ -248,14 +248,15 @@ public sealed class StreamingTests(EngineFixture engine)
     }
 
     [Fact(Timeout = 60000)]
-    public async Task ExecuteAsync_CommandNotInImage_ThrowsEngineErrorAndRemoves()
+    public async Task ExecuteAsync_CommandNotInImage_ThrowsStartErrorWithCode127AndRemoves()
     {
         var test = new TestCase();
 
-        var ex = await Assert.ThrowsAsync<EngineApiException>(async () =>
+        var ex = await Assert.ThrowsAsync<ContainerStartException>(async () =>
             await engine.Command(test, "busybox", "/no/such/program").ExecuteBufferedAsync(Ct));
 
-        Assert.Equal("start the container", ex.Operation);
+        Assert.Equal(127, ex.ExitCode);
+        Assert.Equal("start the container", Assert.IsType<EngineApiException>(ex.InnerException).Operation);
         Assert.Contains("/no/such/program", ex.Message);
         await test.AssertNoContainersLeftAsync(Ct);
     }
