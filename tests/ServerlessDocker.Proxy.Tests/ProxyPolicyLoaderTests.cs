@@ -55,6 +55,6 @@ public sealed class ProxyPolicyLoaderTests
     [InlineData("bindMounts: [/srv/../etc]")]
     public void Parse_UnknownFieldOrBadValue_Rejected(string yaml)
     {
-        Assert.Throws<InvalidDataException>(() => ProxyPolicyLoader.Parse(yaml));
+        Assert.Throws<ProxyPolicyException>(() => ProxyPolicyLoader.Parse(yaml));
     }
 }

@@ -35,17 +35,17 @@ internal static class DockerAccessOption
     /// <summary>Resolves the upstream (flag, DOCKER_HOST, default socket) and loads the policy file if any.</summary>
     public static async Task<ProxyOptions> ProxyOptionsAsync(string? upstream, string? policyPath, CancellationToken cancellationToken)
     {
-        var engine = upstream ?? Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "unix:///var/run/docker.sock";
+        var engine = DockerEndpoint.FromEnvironment(upstream);
         ProxyPolicy policy;
         try
         {
             policy = policyPath is null ? ProxyPolicy.Default : await ProxyPolicyLoader.LoadAsync(policyPath, cancellationToken);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        catch (Exception ex) when (ex is ProxyPolicyException or IOException)
         {
             throw new InvalidCommandException("--policy", ex.Message);
         }
 
-        return new ProxyOptions { Upstream = new Uri(engine), Policy = policy };
+        return new ProxyOptions { Upstream = engine, Policy = policy };
     }
 }

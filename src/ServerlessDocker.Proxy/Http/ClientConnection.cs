@@ -120,7 +120,17 @@ internal sealed class ClientConnection
                 body = [];
             }
 
-            var plan = await new RequestAuthorizer(_scope, _scope.Proxy.Engine).AuthorizeAsync(method, target, route, body, cancellationToken).ConfigureAwait(false);
+            ForwardPlan plan;
+            try
+            {
+                plan = await new RequestAuthorizer(_scope, _scope.Proxy.Engine).AuthorizeAsync(method, target, route, body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException)
+            {
+                // The engine failed a look-up the decision needs: the same 502 a failure while forwarding gets.
+                throw new RequestRejectedException(502, $"the Docker engine failed while the request was checked: {ex.GetBaseException().Message}");
+            }
+
             auditPath = plan.Target;
             var sendContinue = route.Body == RouteBody.Stream && head.HasToken("Expect", "100-continue");
             return await ForwardAsync(plan, head, framing, upgrade is not null, keepAlive, sendContinue, cancellationToken).ConfigureAwait(false);
@@ -141,7 +151,7 @@ internal sealed class ClientConnection
             }
 
             var close = !keepAlive || !bodyConsumed || status == 413;
-            _scope.Proxy.Audit.Write(_scope.Path, method, auditPath, "deny", status, ex.Message);
+            _scope.Proxy.Audit.Write(_scope.Path, method, auditPath, status >= 500 ? "error" : "deny", status, ex.Message);
             await AnswerAsync(status, ex.Message, close, cancellationToken).ConfigureAwait(false);
             return !close;
         }
