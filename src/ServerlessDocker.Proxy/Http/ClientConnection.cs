@@ -74,7 +74,7 @@ internal sealed class ClientConnection
             head = HttpHead.Parse(headText, isRequest: true);
             framing = BodyFraming.ForRequest(head);
         }
-        catch (HttpFramingException ex)
+        catch (RequestRejectedException ex)
         {
             await AnswerAsync(ex.StatusCode, ex.Message, close: true, cancellationToken).ConfigureAwait(false);
             _scope.Proxy.Audit.Write(_scope.Path, "?", "?", "deny", ex.StatusCode, ex.Message);
@@ -135,14 +135,9 @@ internal sealed class ClientConnection
             var sendContinue = route.Body == RouteBody.Stream && head.HasToken("Expect", "100-continue");
             return await ForwardAsync(plan, head, framing, upgrade is not null, keepAlive, sendContinue, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RequestRejectedException or BodyRejectedException or HttpFramingException)
+        catch (RequestRejectedException ex)
         {
-            var status = ex switch
-            {
-                RequestRejectedException r => r.StatusCode,
-                HttpFramingException f => f.StatusCode,
-                _ => 400,
-            };
+            var status = ex.StatusCode;
             if (!bodyConsumed && status != 413 && framing.Kind == BodyFramingKind.Length && framing.Length <= _scope.Policy.MaxBodyBytes)
             {
                 // Keep the connection usable: the unread body must not be parsed as the next request.
@@ -186,7 +181,7 @@ internal sealed class ClientConnection
             }
 
             var responseText = await upstream.ReadHeadAsync(cancellationToken).ConfigureAwait(false)
-                ?? throw new HttpFramingException(502, "the engine closed the connection");
+                ?? throw new RequestRejectedException(502, "the engine closed the connection");
             var response = HttpHead.Parse(responseText, isRequest: false);
             status = int.TryParse(response.Second, out var s) ? s : 502;
             _scope.Proxy.Audit.Write(_scope.Path, plan.Method, plan.Target, plan.Warnings.Count > 0 ? "warn" : "allow", status, plan.Warnings.Count > 0 ? string.Join("; ", plan.Warnings) : null);
