@@ -18,7 +18,7 @@ var warmupCount = Argument("--warmup", 3000);
 // `--serve SCOPE SOCKET`: the proxy side, in its own process (like `sdock proxy`), so it never shares a thread pool with the client.
 if (args is ["--serve", var serveScope, var serveSocket])
 {
-    await using var served = await ScopedDockerProxy.StartAsync(new ProxyOptions { Upstream = new Uri(engine), SocketDirectory = Path.GetDirectoryName(serveSocket)! });
+    await using var served = await ScopedDockerProxy.StartAsync(new ProxyOptions { Upstream = ServerlessDocker.DockerEndpoint.FromEnvironment(engine), SocketDirectory = Path.GetDirectoryName(serveSocket)! });
     await using var servedScope = await served.CreateScopeAsync(serveScope, serveSocket);
     Console.Out.WriteLine("ready");
     await Console.In.ReadLineAsync();

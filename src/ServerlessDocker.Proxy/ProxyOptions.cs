@@ -3,8 +3,9 @@ namespace ServerlessDocker.Proxy;
 /// <summary>How a <see cref="ScopedDockerProxy"/> runs.</summary>
 public sealed record ProxyOptions
 {
-    /// <summary>The real engine, <c>unix:///var/run/docker.sock</c> or <c>tcp://host:port</c>. This field is required.</summary>
-    public required Uri Upstream { get; init; }
+    /// <summary>The real engine: a unix socket or a plain TCP endpoint (TLS is refused at start). This field is required;
+    /// <see cref="DockerEndpoint.FromEnvironment()"/> reads it the way the docker CLI does.</summary>
+    public required DockerEndpoint Upstream { get; init; }
 
     /// <summary>The policy of scopes created without one. Defaults to <see cref="ProxyPolicy.Default"/>.</summary>
     public ProxyPolicy Policy { get; init; } = ProxyPolicy.Default;

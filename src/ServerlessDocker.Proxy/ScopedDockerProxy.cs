@@ -12,7 +12,7 @@ namespace ServerlessDocker.Proxy;
 /// </summary>
 /// <example>
 /// <code>
-/// await using var proxy = await ScopedDockerProxy.StartAsync(new ProxyOptions { Upstream = new("unix:///var/run/docker.sock") }, ct);
+/// await using var proxy = await ScopedDockerProxy.StartAsync(new ProxyOptions { Upstream = DockerEndpoint.FromEnvironment() }, ct);
 /// await using var tenant = await proxy.CreateScopeAsync("tenant-a", "/run/tenant-a.sock", cancellationToken: ct);
 /// // DOCKER_HOST=unix:///run/tenant-a.sock docker run --rm busybox echo hi
 /// </code>
@@ -28,7 +28,7 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
     private ScopedDockerProxy(ProxyOptions options)
     {
         Options = options;
-        Upstream = UpstreamEndpoint.Parse(options.Upstream);
+        Upstream = UpstreamConnector.For(options.Upstream);
         Engine = new EngineClient(Upstream);
         Audit = new AuditLog(options.AuditLog, options.TimeProvider);
     }
@@ -39,14 +39,15 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
     /// <summary>The live top-level scopes.</summary>
     public IReadOnlyCollection<ProxyScope> Scopes => [.. _scopes.Values.Where(s => s.Parent is null)];
 
-    internal UpstreamEndpoint Upstream { get; }
+    internal UpstreamConnector Upstream { get; }
 
     internal EngineClient Engine { get; }
 
     internal AuditLog Audit { get; }
 
     /// <summary>Checks that the engine answers, then starts the proxy (no scope is served until one is created).</summary>
-    /// <exception cref="InvalidOperationException">The engine does not answer at <see cref="ProxyOptions.Upstream"/>.</exception>
+    /// <exception cref="EngineUnavailableException">The engine does not answer at <see cref="ProxyOptions.Upstream"/>.</exception>
+    /// <exception cref="ProxyEndpointException">The upstream uses TLS or a scheme the proxy does not speak.</exception>
     public static async Task<ScopedDockerProxy> StartAsync(ProxyOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -58,7 +59,7 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
         catch (Exception ex) when (ex is System.Net.Sockets.SocketException or IOException)
         {
             proxy.Engine.Dispose();
-            throw new InvalidOperationException($"the Docker engine at {options.Upstream} does not answer: {ex.Message}", ex);
+            throw new EngineUnavailableException(options.Upstream.Uri, ex);
         }
 
         Directory.CreateDirectory(options.SocketDirectory);

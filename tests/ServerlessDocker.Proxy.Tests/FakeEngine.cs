@@ -12,6 +12,7 @@ internal sealed class FakeEngine : IAsyncDisposable
     private readonly Socket _listener = new(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
     private readonly CancellationTokenSource _stop = new();
     private readonly Dictionary<string, string> _responses = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _failures = new(StringComparer.Ordinal);
     private readonly Task _loop;
 
     public FakeEngine()
@@ -30,6 +31,13 @@ internal sealed class FakeEngine : IAsyncDisposable
     public FakeEngine With(string pathPrefix, string json)
     {
         _responses[pathPrefix] = json;
+        return this;
+    }
+
+    /// <summary>Answers requests whose path starts with <paramref name="pathPrefix"/> with 500, as an engine in trouble does.</summary>
+    public FakeEngine Failing(string pathPrefix)
+    {
+        _failures[pathPrefix] = """{"message":"engine trouble"}""";
         return this;
     }
 
@@ -75,8 +83,9 @@ internal sealed class FakeEngine : IAsyncDisposable
             }
 
             var match = _responses.Where(r => path.StartsWith(r.Key, StringComparison.Ordinal)).OrderByDescending(r => r.Key.Length).Select(r => r.Value).FirstOrDefault();
-            var body = match ?? """{"message":"not found"}""";
-            var status = match is null ? "404 Not Found" : "200 OK";
+            var failure = _failures.Where(r => path.StartsWith(r.Key, StringComparison.Ordinal)).Select(r => r.Value).FirstOrDefault();
+            var body = failure ?? match ?? """{"message":"not found"}""";
+            var status = failure is not null ? "500 Internal Server Error" : match is null ? "404 Not Found" : "200 OK";
             var bytes = Encoding.UTF8.GetBytes(body);
             await socket.SendAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {bytes.Length}\r\nConnection: close\r\n\r\n"), SocketFlags.None);
             await socket.SendAsync(bytes, SocketFlags.None);

@@ -15,7 +15,7 @@ public sealed class HttpFramingTests
     [InlineData("POST /build HTTP/1.1\r\nContent-Length: 1e3")]
     public void ForRequest_AmbiguousFraming_Rejected(string head)
     {
-        Assert.Throws<HttpFramingException>(() => Framing(head));
+        Assert.Throws<RequestRejectedException>(() => Framing(head));
     }
 
     [Theory(Timeout = 10000)]
@@ -26,7 +26,7 @@ public sealed class HttpFramingTests
     [InlineData("GET / HTTP/1.1\r\nBad Name: x")]
     public void Parse_MalformedHead_Rejected(string head)
     {
-        Assert.Throws<HttpFramingException>(() => HttpHead.Parse(head, isRequest: true));
+        Assert.Throws<RequestRejectedException>(() => HttpHead.Parse(head, isRequest: true));
     }
 
     [Fact(Timeout = 10000)]
@@ -41,7 +41,7 @@ public sealed class HttpFramingTests
         using var pair = await SocketPair.CreateAsync(TestContext.Current.CancellationToken);
         await pair.Left.SendAsync("4\r\nabcd\r\n4\r\nefgh\r\n0\r\n\r\n"u8.ToArray(), TestContext.Current.CancellationToken);
 
-        var ex = await Assert.ThrowsAsync<HttpFramingException>(async () =>
+        var ex = await Assert.ThrowsAsync<RequestRejectedException>(async () =>
             await BodyIO.ReadAllAsync(pair.Right, new BodyFraming(BodyFramingKind.Chunked, -1), 6, TestContext.Current.CancellationToken));
 
         Assert.Equal(413, ex.StatusCode);

@@ -14,7 +14,7 @@ public sealed class PolicyDecisionTests : IAsyncLifetime
     private ScopedDockerProxy _proxy = null!;
 
     public async ValueTask InitializeAsync() =>
-        _proxy = await ScopedDockerProxy.StartAsync(new ProxyOptions { Upstream = new Uri("unix://" + _engine.SocketPath), SocketDirectory = _sockets }, TestContext.Current.CancellationToken);
+        _proxy = await ScopedDockerProxy.StartAsync(new ProxyOptions { Upstream = new DockerEndpoint { Uri = new Uri("unix://" + _engine.SocketPath) }, SocketDirectory = _sockets }, TestContext.Current.CancellationToken);
 
     public async ValueTask DisposeAsync()
     {

@@ -55,6 +55,56 @@ public sealed class ProxyPolicyLoaderTests
     [InlineData("bindMounts: [/srv/../etc]")]
     public void Parse_UnknownFieldOrBadValue_Rejected(string yaml)
     {
-        Assert.Throws<InvalidDataException>(() => ProxyPolicyLoader.Parse(yaml));
+        Assert.Throws<ProxyPolicyException>(() => ProxyPolicyLoader.Parse(yaml));
+    }
+
+    [Fact(Timeout = 10000)]
+    public void Parse_SizesWithUnits_ReadAsBytes()
+    {
+        var policy = ProxyPolicyLoader.Parse("""
+            maxBodyBytes: 2MiB
+            limits: { defaultMemoryBytes: 256m, maxMemoryBytes: 1g }
+            quota: { maxTotalMemoryBytes: "1.5g" }
+            """);
+
+        Assert.Equal(2L * 1024 * 1024, policy.MaxBodyBytes);
+        Assert.Equal(256L * 1024 * 1024, policy.Limits.DefaultMemoryBytes);
+        Assert.Equal(1024L * 1024 * 1024, policy.Limits.MaxMemoryBytes);
+        Assert.Equal(1536L * 1024 * 1024, policy.Quota.MaxTotalMemoryBytes);
+    }
+
+    [Theory(Timeout = 10000)]
+    [InlineData("maxBodyBytes: 1e30", "maxBodyBytes")]
+    [InlineData("maxBodyBytes: lots", "maxBodyBytes")]
+    [InlineData("limits: { maxMemoryBytes: -1 }", "limits.maxMemoryBytes")]
+    [InlineData("limits: { maxCpus: .Inf }", "limits.maxCpus")]
+    [InlineData("limits: { maxCpus: 0.0000000001 }", "limits.maxCpus")]
+    [InlineData("quota: { maxTotalPids: -5 }", "quota.maxTotalPids")]
+    public void Parse_AbsurdQuantity_RejectedNamingTheField(string yaml, string field)
+    {
+        var ex = Assert.Throws<ProxyPolicyException>(() => ProxyPolicyLoader.Parse(yaml));
+
+        Assert.Contains(field, ex.Problem);
+        Assert.Null(ex.PolicyPath);
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task LoadAsync_BadFile_ErrorNamesThePathAndDerivesFromTheRoot()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"sdock-policy-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(path, "mode: permissive\n", TestContext.Current.CancellationToken);
+        try
+        {
+            var ex = await Assert.ThrowsAsync<ProxyPolicyException>(() => ProxyPolicyLoader.LoadAsync(path, TestContext.Current.CancellationToken));
+
+            Assert.Equal(path, ex.PolicyPath);
+            Assert.Contains(path, ex.Message);
+            Assert.Contains("permissive", ex.Message);
+            Assert.IsAssignableFrom<ServerlessDockerException>(ex);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 }

@@ -30,7 +30,7 @@ public sealed class StrictJsonTests
     [InlineData("""{"Labels":{"a":"1","a":"2"}}""")]
     public void ParseObject_DuplicateOrFoldVariantKeys_Rejected(string json)
     {
-        Assert.Throws<BodyRejectedException>(() => StrictJson.ParseObject(Utf8(json)));
+        Assert.Throws<RequestRejectedException>(() => StrictJson.ParseObject(Utf8(json)));
     }
 
     [Theory(Timeout = 10000)]
@@ -38,7 +38,7 @@ public sealed class StrictJsonTests
     [InlineData("""{"HostConfig":{"Bind\u017F":["/:/host"]}}""")]
     public void ParseObject_NonAsciiStructKey_Rejected(string json)
     {
-        Assert.Throws<BodyRejectedException>(() => StrictJson.ParseObject(Utf8(json)));
+        Assert.Throws<RequestRejectedException>(() => StrictJson.ParseObject(Utf8(json)));
     }
 
     [Theory(Timeout = 10000)]
@@ -50,7 +50,7 @@ public sealed class StrictJsonTests
     [InlineData("""{"Image":"a" /* c */}""")]
     public void ParseObject_TrailingDataOrNonObject_Rejected(string json)
     {
-        Assert.Throws<BodyRejectedException>(() => StrictJson.ParseObject(Utf8(json)));
+        Assert.Throws<RequestRejectedException>(() => StrictJson.ParseObject(Utf8(json)));
     }
 
     [Fact(Timeout = 10000)]
@@ -87,7 +87,7 @@ public sealed class StrictJsonTests
     {
         var body = StrictJson.ParseObject(Utf8("""{"Privileged":"true"}"""));
 
-        Assert.Throws<BodyRejectedException>(() => StrictJson.GetBool(body, "Privileged"));
+        Assert.Throws<RequestRejectedException>(() => StrictJson.GetBool(body, "Privileged"));
     }
 
     [Fact(Timeout = 10000)]

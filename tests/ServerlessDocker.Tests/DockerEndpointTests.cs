@@ -113,4 +113,30 @@ public sealed class DockerEndpointTests
 
         Assert.Equal("DOCKER_API_VERSION", ex.Setting);
     }
+
+    [Fact(Timeout = 10000)]
+    public void FromEnvironment_HostGiven_ReplacesDockerHost()
+    {
+        var endpoint = DockerEndpoint.FromEnvironment("tcp://manager:2375");
+
+        Assert.Equal("manager", endpoint.Uri.Host);
+        Assert.Equal(2375, endpoint.Uri.Port);
+    }
+
+    [Theory(Timeout = 10000)]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("  ")]
+    public void FromEnvironment_NoHost_SameAsTheEnvironment(string? host)
+    {
+        Assert.Equal(DockerEndpoint.FromEnvironment(), DockerEndpoint.FromEnvironment(host));
+    }
+
+    [Fact(Timeout = 10000)]
+    public void FromEnvironment_BadHost_ThrowsNamingTheValue()
+    {
+        var ex = Assert.Throws<InvalidCommandException>(() => DockerEndpoint.FromEnvironment("ftp://engine"));
+
+        Assert.Contains("ftp://engine", ex.Message);
+    }
 }

@@ -12,6 +12,7 @@ public sealed class ValueParsersTests
     [InlineData("10", 10_000)]
     [InlineData("1.5", 1_500)]
     [InlineData(" 5s ", 5_000)]
+    [InlineData("10 s", 10_000)]
     public void Duration_ValidText_ParsesMilliseconds(string text, double milliseconds)
     {
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), ValueParsers.Duration("--timeout", text));
@@ -25,7 +26,11 @@ public sealed class ValueParsersTests
     [InlineData("-5")]
     [InlineData("5x")]
     [InlineData("s")]
-    [InlineData("10 s")]
+    [InlineData("1m30")]
+    [InlineData("1e400")]
+    [InlineData("Infinity")]
+    [InlineData("NaN")]
+    [InlineData("99999999999h")]
     public void Duration_InvalidText_ThrowsNamingTheOption(string text)
     {
         var ex = Assert.Throws<InvalidCommandException>(() => ValueParsers.Duration("--timeout", text));
@@ -53,6 +58,9 @@ public sealed class ValueParsersTests
     [InlineData("-1m")]
     [InlineData("m")]
     [InlineData("")]
+    [InlineData("1e30")]
+    [InlineData("Infinity")]
+    [InlineData("0.1")]
     public void Size_InvalidText_ThrowsNamingTheOption(string text)
     {
         var ex = Assert.Throws<InvalidCommandException>(() => ValueParsers.Size("--memory", text));
@@ -93,5 +101,30 @@ public sealed class ValueParsersTests
         var ex = Assert.Throws<InvalidCommandException>(() => ValueParsers.KeyValue("--env", text, fromEnvironment: false));
 
         Assert.Equal("--env", ex.Setting);
+    }
+
+    [Theory(Timeout = 10000)]
+    [InlineData("0.5", 0.5)]
+    [InlineData("2", 2)]
+    [InlineData("0.01", 0.01)]
+    public void Cpus_ValidText_Parses(string text, double cpus)
+    {
+        Assert.Equal(cpus, ValueParsers.Cpus("--cpus", text));
+    }
+
+    [Theory(Timeout = 10000)]
+    [InlineData("0.0000000001")]
+    [InlineData("0")]
+    [InlineData("-1")]
+    [InlineData("1e30")]
+    [InlineData("NaN")]
+    [InlineData("Infinity")]
+    [InlineData("two")]
+    public void Cpus_InvalidText_ThrowsNamingTheOptionAndValue(string text)
+    {
+        var ex = Assert.Throws<InvalidCommandException>(() => ValueParsers.Cpus("--cpus", text));
+
+        Assert.Equal("--cpus", ex.Setting);
+        Assert.Contains($"'{text}'", ex.Message);
     }
 }

@@ -32,20 +32,21 @@ internal static class DockerAccessOption
         return (command.WithScopedDockerAccess(proxy), proxy);
     }
 
-    /// <summary>Resolves the upstream (flag, DOCKER_HOST, default socket) and loads the policy file if any.</summary>
+    /// <summary>Resolves the upstream (flag, else DOCKER_HOST, else the default socket; TLS variables included) and loads the policy file if any.</summary>
     public static async Task<ProxyOptions> ProxyOptionsAsync(string? upstream, string? policyPath, CancellationToken cancellationToken)
     {
-        var engine = upstream ?? Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "unix:///var/run/docker.sock";
+        var engine = DockerEndpoint.FromEnvironment(upstream);
         ProxyPolicy policy;
         try
         {
             policy = policyPath is null ? ProxyPolicy.Default : await ProxyPolicyLoader.LoadAsync(policyPath, cancellationToken);
         }
-        catch (Exception ex) when (ex is InvalidDataException or IOException)
+        catch (IOException ex)
         {
-            throw new InvalidCommandException("--policy", ex.Message);
+            // A ProxyPolicyException already names the file and the field; only a read failure needs translating.
+            throw new InvalidCommandException("--policy", $"cannot read '{policyPath}': {ex.Message}");
         }
 
-        return new ProxyOptions { Upstream = new Uri(engine), Policy = policy };
+        return new ProxyOptions { Upstream = engine, Policy = policy };
     }
 }

@@ -153,9 +153,7 @@ internal static class RunCommand
 
         if (parse.GetValue(Cpus) is { } cpus)
         {
-            command = command.WithCpus(double.TryParse(cpus, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var c)
-                ? c
-                : throw new InvalidCommandException("--cpus", $"'{cpus}' is not a number of CPUs; use for example 0.5 or 2."));
+            command = command.WithCpus(ValueParsers.Cpus("--cpus", cpus));
         }
 
         command = command

@@ -37,12 +37,10 @@ internal static class RunSwarmOptions
         return backend == "swarm" ? docker.WithSwarm() : await docker.WithSwarmIfManagerAsync(cancellationToken: cancellationToken);
     }
 
-    /// <summary>Connects to the Swarm manager: SDOCK_SWARM_HOST when set, else DOCKER_HOST.</summary>
+    /// <summary>Connects to the Swarm manager: SDOCK_SWARM_HOST when set, else DOCKER_HOST; the TLS variables apply to either.</summary>
     public static DockerFunctions ConnectManager() =>
         // SDOCK_SWARM_HOST (written by scripts/swarm up) points at a manager without moving DOCKER_HOST off the local engine.
-        Environment.GetEnvironmentVariable("SDOCK_SWARM_HOST") is { Length: > 0 } swarmHost
-            ? DockerFunctions.Connect(DockerEndpoint.FromVariables(new Dictionary<string, string> { ["DOCKER_HOST"] = swarmHost }))
-            : DockerFunctions.FromEnvironment();
+        DockerFunctions.Connect(DockerEndpoint.FromEnvironment(Environment.GetEnvironmentVariable("SDOCK_SWARM_HOST")));
 
     /// <summary>Adds the placement constraints to a Swarm-bound command.</summary>
     public static ContainerCommand Apply(ContainerCommand command, ParseResult parse)

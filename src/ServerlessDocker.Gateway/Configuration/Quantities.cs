@@ -1,57 +1,24 @@
-using System.Globalization;
-using System.Text.RegularExpressions;
-
 namespace ServerlessDocker.Gateway.Configuration;
 
-/// <summary>Parses the human-friendly durations (<c>10s</c>, <c>500ms</c>) and sizes (<c>128m</c>, <c>1MiB</c>) of functions.yaml.</summary>
-internal static partial class Quantities
+/// <summary>
+/// The durations (<c>10s</c>, <c>1m30s</c>, <c>500ms</c>) and sizes (<c>128m</c>, <c>1MiB</c>) of functions.yaml: the
+/// core's one grammar (<see cref="global::ServerlessDocker.Quantities"/>), kept here so the loader's call sites stay put.
+/// </summary>
+internal static class Quantities
 {
-    [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$", RegexOptions.IgnoreCase)]
-    private static partial Regex DurationPattern();
-
-    [GeneratedRegex(@"^\s*(\d+(?:\.\d+)?)\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\s*$", RegexOptions.IgnoreCase)]
-    private static partial Regex SizePattern();
-
     /// <summary>Parses a duration; a bare number means seconds.</summary>
-    public static bool TryParseDuration(string text, out TimeSpan value)
-    {
-        value = default;
-        var match = DurationPattern().Match(text);
-        if (!match.Success)
-        {
-            return false;
-        }
+    public static bool TryParseDuration(string text, out TimeSpan value) =>
+        global::ServerlessDocker.Quantities.TryParseDuration(text, out value);
 
-        var number = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        value = match.Groups[2].Value.ToLowerInvariant() switch
-        {
-            "ms" => TimeSpan.FromMilliseconds(number),
-            "m" => TimeSpan.FromMinutes(number),
-            "h" => TimeSpan.FromHours(number),
-            _ => TimeSpan.FromSeconds(number),
-        };
-        return true;
-    }
+    /// <summary>Parses a duration, with why it is invalid (naming the value and the accepted forms).</summary>
+    public static bool TryParseDuration(string text, out TimeSpan value, out string? problem) =>
+        global::ServerlessDocker.Quantities.TryParseDuration(text, out value, out problem);
 
     /// <summary>Parses a size in bytes; suffixes are binary (k = 1024), like Docker's memory flags.</summary>
-    public static bool TryParseSize(string text, out long value)
-    {
-        value = default;
-        var match = SizePattern().Match(text);
-        if (!match.Success)
-        {
-            return false;
-        }
+    public static bool TryParseSize(string text, out long value) =>
+        global::ServerlessDocker.Quantities.TryParseSize(text, out value);
 
-        var number = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        var factor = match.Groups[2].Value.ToLowerInvariant() switch
-        {
-            "k" or "kb" or "kib" => 1024d,
-            "m" or "mb" or "mib" => 1024d * 1024,
-            "g" or "gb" or "gib" => 1024d * 1024 * 1024,
-            _ => 1d,
-        };
-        value = (long)(number * factor);
-        return true;
-    }
+    /// <summary>Parses a size in bytes, with why it is invalid (naming the value and the accepted forms).</summary>
+    public static bool TryParseSize(string text, out long value, out string? problem) =>
+        global::ServerlessDocker.Quantities.TryParseSize(text, out value, out problem);
 }

@@ -22,7 +22,7 @@ internal sealed class ScopedAccessProvider(DockerFunctions docker, TimeProvider 
         try
         {
             _proxy ??= await ScopedDockerProxy.StartAsync(
-                new ProxyOptions { Upstream = docker.Endpoint.Uri, TimeProvider = time }, cancellationToken).ConfigureAwait(false);
+                new ProxyOptions { Upstream = docker.Endpoint, TimeProvider = time }, cancellationToken).ConfigureAwait(false);
             ProxyPolicy? policy = null;
             if (policyPath is not null && !_policies.TryGetValue(policyPath, out policy))
             {

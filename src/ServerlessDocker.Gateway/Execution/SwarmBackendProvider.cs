@@ -26,7 +26,8 @@ internal sealed class SwarmBackendProvider(DockerFunctions local, IGatewayConfig
             var docker = local;
             if (host is not null)
             {
-                docker = DockerFunctions.Connect(DockerEndpoint.FromVariables(new Dictionary<string, string> { ["DOCKER_HOST"] = host }), time);
+                // The TLS variables of the gateway's environment apply to the manager too.
+                docker = DockerFunctions.Connect(DockerEndpoint.FromEnvironment(host), time);
                 _owned.Add(docker);
             }
 

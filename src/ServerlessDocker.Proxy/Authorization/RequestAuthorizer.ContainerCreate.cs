@@ -9,8 +9,6 @@ namespace ServerlessDocker.Proxy.Authorization;
 /// <summary>Container create: the body checks of threats doc §4 "Dangerous create fields", quotas and nesting.</summary>
 internal sealed partial class RequestAuthorizer
 {
-    private const string ScopedSocketTarget = "/var/run/docker.sock";
-
     private async Task<ForwardPlan> CreateContainerAsync(string prefix, QueryParameters query, byte[] rawBody, CancellationToken cancellationToken)
     {
         CheckContainerName(query.Get("name"));
@@ -581,13 +579,7 @@ internal sealed partial class RequestAuthorizer
         }
 
         var child = await _scope.CreateChildAsync(null, null, null, cancellationToken).ConfigureAwait(false);
-        var binds = StrictJson.Get(hc, "Binds") as JsonArray ?? [];
-        binds.Add($"{child.SocketPath}:{ScopedSocketTarget}");
-        StrictJson.Set(hc, "Binds", binds.DeepClone());
-        var env = StrictJson.Get(body, "Env") as JsonArray ?? [];
-        env.Add($"DOCKER_HOST=unix://{ScopedSocketTarget}");
-        StrictJson.Set(body, "Env", env.DeepClone());
-        labels[ScopeLabels.ChildScope] = child.Path;
+        Injection.ScopedSocketInjection.Apply(hc, body, labels, child, ScopeLabels.ChildScope);
         return child;
     }
 

@@ -13,7 +13,7 @@ internal sealed class EngineClient : IDisposable
     private readonly HttpClient _http;
 
     /// <summary>Creates a client over <paramref name="endpoint"/>.</summary>
-    public EngineClient(UpstreamEndpoint endpoint)
+    public EngineClient(UpstreamConnector endpoint)
     {
         var handler = new SocketsHttpHandler
         {

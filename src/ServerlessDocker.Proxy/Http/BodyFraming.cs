@@ -30,12 +30,12 @@ internal readonly record struct BodyFraming(BodyFramingKind Kind, long Length)
         {
             if (contentLengths.Count > 0)
             {
-                throw new HttpFramingException(400, "both Transfer-Encoding and Content-Length");
+                throw new RequestRejectedException(400, "both Transfer-Encoding and Content-Length");
             }
 
             if (transferEncodings.Count != 1 || !string.Equals(transferEncodings[0], "chunked", StringComparison.OrdinalIgnoreCase))
             {
-                throw new HttpFramingException(400, "only 'Transfer-Encoding: chunked' is accepted");
+                throw new RequestRejectedException(400, "only 'Transfer-Encoding: chunked' is accepted");
             }
 
             return new(BodyFramingKind.Chunked, -1);
@@ -43,7 +43,7 @@ internal readonly record struct BodyFraming(BodyFramingKind Kind, long Length)
 
         if (contentLengths.Count > 1)
         {
-            throw new HttpFramingException(400, "Content-Length given more than once");
+            throw new RequestRejectedException(400, "Content-Length given more than once");
         }
 
         if (contentLengths.Count == 1)
@@ -51,7 +51,7 @@ internal readonly record struct BodyFraming(BodyFramingKind Kind, long Length)
             var value = contentLengths[0];
             if (value.Length == 0 || value.Length > 18 || !value.All(char.IsAsciiDigit))
             {
-                throw new HttpFramingException(400, "malformed Content-Length");
+                throw new RequestRejectedException(400, "malformed Content-Length");
             }
 
             var length = long.Parse(value, System.Globalization.CultureInfo.InvariantCulture);

@@ -19,7 +19,7 @@ internal static class BodyIO
             case BodyFramingKind.Length:
                 if (framing.Length > limit)
                 {
-                    throw new HttpFramingException(413, $"request body larger than {limit} bytes");
+                    throw new RequestRejectedException(413, $"request body larger than {limit} bytes");
                 }
 
                 var body = new byte[framing.Length];
@@ -39,7 +39,7 @@ internal static class BodyIO
 
                         if (stream.Length + size > limit)
                         {
-                            throw new HttpFramingException(413, $"request body larger than {limit} bytes");
+                            throw new RequestRejectedException(413, $"request body larger than {limit} bytes");
                         }
 
                         var chunk = new byte[size];
@@ -50,7 +50,7 @@ internal static class BodyIO
                 }
 
             default:
-                throw new HttpFramingException(400, "request body without framing");
+                throw new RequestRejectedException(400, "request body without framing");
         }
     }
 
@@ -165,7 +165,7 @@ internal static class BodyIO
             var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
-                throw new HttpFramingException(400, "connection closed inside a body");
+                throw new RequestRejectedException(400, "connection closed inside a body");
             }
 
             await target.SendAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
@@ -182,7 +182,7 @@ internal static class BodyIO
         var hex = (semicolon < 0 ? line : line[..semicolon]).Trim();
         if (hex.Length == 0 || hex.Length > 15 || !long.TryParse(hex, NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var size) || size < 0)
         {
-            throw new HttpFramingException(400, "malformed chunk size");
+            throw new RequestRejectedException(400, "malformed chunk size");
         }
 
         return size;
@@ -192,7 +192,7 @@ internal static class BodyIO
     {
         if ((await source.ReadLineAsync(2, cancellationToken).ConfigureAwait(false)).Length != 0)
         {
-            throw new HttpFramingException(400, "chunk data not followed by CRLF");
+            throw new RequestRejectedException(400, "chunk data not followed by CRLF");
         }
     }
 

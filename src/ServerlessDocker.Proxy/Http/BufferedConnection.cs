@@ -46,7 +46,7 @@ internal sealed class BufferedConnection : IDisposable
             scanned = Math.Max(0, span.Length - 3);
             if (span.Length >= MaxHeadBytes)
             {
-                throw new HttpFramingException(431, "request head too large");
+                throw new RequestRejectedException(431, "request head too large");
             }
 
             var read = await FillAsync(cancellationToken).ConfigureAwait(false);
@@ -57,7 +57,7 @@ internal sealed class BufferedConnection : IDisposable
                     return null;
                 }
 
-                throw new HttpFramingException(400, "connection closed inside an HTTP head");
+                throw new RequestRejectedException(400, "connection closed inside an HTTP head");
             }
         }
     }
@@ -81,12 +81,12 @@ internal sealed class BufferedConnection : IDisposable
             scanned = Math.Max(0, span.Length - 1);
             if (span.Length > maxLength)
             {
-                throw new HttpFramingException(400, "line too long");
+                throw new RequestRejectedException(400, "line too long");
             }
 
             if (await FillAsync(cancellationToken).ConfigureAwait(false) == 0)
             {
-                throw new HttpFramingException(400, "connection closed inside a line");
+                throw new RequestRejectedException(400, "connection closed inside a line");
             }
         }
     }
@@ -114,7 +114,7 @@ internal sealed class BufferedConnection : IDisposable
             var read = await ReadAsync(destination[offset..], cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
-                throw new HttpFramingException(400, "connection closed inside a body");
+                throw new RequestRejectedException(400, "connection closed inside a body");
             }
 
             offset += read;
@@ -148,7 +148,7 @@ internal sealed class BufferedConnection : IDisposable
         {
             if (_start == 0)
             {
-                throw new HttpFramingException(431, "HTTP head too large");
+                throw new RequestRejectedException(431, "HTTP head too large");
             }
 
             Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);

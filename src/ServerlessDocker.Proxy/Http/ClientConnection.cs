@@ -74,7 +74,7 @@ internal sealed class ClientConnection
             head = HttpHead.Parse(headText, isRequest: true);
             framing = BodyFraming.ForRequest(head);
         }
-        catch (HttpFramingException ex)
+        catch (RequestRejectedException ex)
         {
             await AnswerAsync(ex.StatusCode, ex.Message, close: true, cancellationToken).ConfigureAwait(false);
             _scope.Proxy.Audit.Write(_scope.Path, "?", "?", "deny", ex.StatusCode, ex.Message);
@@ -120,19 +120,24 @@ internal sealed class ClientConnection
                 body = [];
             }
 
-            var plan = await new RequestAuthorizer(_scope, _scope.Proxy.Engine).AuthorizeAsync(method, target, route, body, cancellationToken).ConfigureAwait(false);
+            ForwardPlan plan;
+            try
+            {
+                plan = await new RequestAuthorizer(_scope, _scope.Proxy.Engine).AuthorizeAsync(method, target, route, body, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException)
+            {
+                // The engine failed a look-up the decision needs: the same 502 a failure while forwarding gets.
+                throw new RequestRejectedException(502, $"the Docker engine failed while the request was checked: {ex.GetBaseException().Message}");
+            }
+
             auditPath = plan.Target;
             var sendContinue = route.Body == RouteBody.Stream && head.HasToken("Expect", "100-continue");
             return await ForwardAsync(plan, head, framing, upgrade is not null, keepAlive, sendContinue, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RequestRejectedException or BodyRejectedException or HttpFramingException)
+        catch (RequestRejectedException ex)
         {
-            var status = ex switch
-            {
-                RequestRejectedException r => r.StatusCode,
-                HttpFramingException f => f.StatusCode,
-                _ => 400,
-            };
+            var status = ex.StatusCode;
             if (!bodyConsumed && status != 413 && framing.Kind == BodyFramingKind.Length && framing.Length <= _scope.Policy.MaxBodyBytes)
             {
                 // Keep the connection usable: the unread body must not be parsed as the next request.
@@ -141,7 +146,7 @@ internal sealed class ClientConnection
             }
 
             var close = !keepAlive || !bodyConsumed || status == 413;
-            _scope.Proxy.Audit.Write(_scope.Path, method, auditPath, "deny", status, ex.Message);
+            _scope.Proxy.Audit.Write(_scope.Path, method, auditPath, status >= 500 ? "error" : "deny", status, ex.Message);
             await AnswerAsync(status, ex.Message, close, cancellationToken).ConfigureAwait(false);
             return !close;
         }
@@ -176,7 +181,7 @@ internal sealed class ClientConnection
             }
 
             var responseText = await upstream.ReadHeadAsync(cancellationToken).ConfigureAwait(false)
-                ?? throw new HttpFramingException(502, "the engine closed the connection");
+                ?? throw new RequestRejectedException(502, "the engine closed the connection");
             var response = HttpHead.Parse(responseText, isRequest: false);
             status = int.TryParse(response.Second, out var s) ? s : 502;
             _scope.Proxy.Audit.Write(_scope.Path, plan.Method, plan.Target, plan.Warnings.Count > 0 ? "warn" : "allow", status, plan.Warnings.Count > 0 ? string.Join("; ", plan.Warnings) : null);

@@ -30,7 +30,7 @@ internal sealed class HttpHead
         var startLine = lines[0];
         if (startLine.Contains('\r') || startLine.Contains('\n'))
         {
-            throw new HttpFramingException(400, "bare CR or LF in start line");
+            throw new RequestRejectedException(400, "bare CR or LF in start line");
         }
 
         string first, second, third;
@@ -39,13 +39,13 @@ internal sealed class HttpHead
             var parts = startLine.Split(' ');
             if (parts.Length != 3)
             {
-                throw new HttpFramingException(400, "malformed request line");
+                throw new RequestRejectedException(400, "malformed request line");
             }
 
             (first, second, third) = (parts[0], parts[1], parts[2]);
             if (third != "HTTP/1.1" && third != "HTTP/1.0")
             {
-                throw new HttpFramingException(505, "only HTTP/1.x is served");
+                throw new RequestRejectedException(505, "only HTTP/1.x is served");
             }
         }
         else
@@ -53,7 +53,7 @@ internal sealed class HttpHead
             var firstSpace = startLine.IndexOf(' ');
             if (firstSpace < 0)
             {
-                throw new HttpFramingException(502, "malformed upstream status line");
+                throw new RequestRejectedException(502, "malformed upstream status line");
             }
 
             var rest = startLine[(firstSpace + 1)..];
@@ -67,13 +67,13 @@ internal sealed class HttpHead
             var line = lines[i];
             if (line.Length == 0 || line[0] is ' ' or '\t' || line.Contains('\r') || line.Contains('\n') || line.Contains('\0'))
             {
-                throw new HttpFramingException(400, "malformed header line");
+                throw new RequestRejectedException(400, "malformed header line");
             }
 
             var colon = line.IndexOf(':');
             if (colon <= 0 || line[colon - 1] is ' ' or '\t')
             {
-                throw new HttpFramingException(400, "malformed header line");
+                throw new RequestRejectedException(400, "malformed header line");
             }
 
             var name = line[..colon];
@@ -81,7 +81,7 @@ internal sealed class HttpHead
             {
                 if (c <= ' ' || c >= 0x7F || c is '(' or ')' or ',' or '/' or ';' or '<' or '=' or '>' or '?' or '@' or '[' or '\\' or ']' or '{' or '}' or '"')
                 {
-                    throw new HttpFramingException(400, "malformed header name");
+                    throw new RequestRejectedException(400, "malformed header name");
                 }
             }
 
@@ -103,7 +103,7 @@ internal sealed class HttpHead
         {
             if (found is not null)
             {
-                throw new HttpFramingException(400, $"header '{name}' given more than once");
+                throw new RequestRejectedException(400, $"header '{name}' given more than once");
             }
 
             found = value;

@@ -9,7 +9,7 @@ namespace ServerlessDocker.Proxy;
 public sealed class ScopedDockerAccessHook : IContainerRunHook
 {
     /// <summary>Where the scope's socket appears inside the container.</summary>
-    public const string SocketTarget = "/var/run/docker.sock";
+    public const string SocketTarget = Injection.ScopedSocketInjection.SocketTarget;
 
     /// <summary>The label recording which scope a function container was given.</summary>
     public const string AccessScopeLabel = "io.sdock.docker-access.scope";
@@ -38,9 +38,7 @@ public sealed class ScopedDockerAccessHook : IContainerRunHook
         var scope = _parent is null
             ? await _proxy.CreateScopeAsync(name, null, _policy, removeLeftovers: true, cancellationToken).ConfigureAwait(false)
             : await _parent.CreateChildAsync(name, _policy, null, cancellationToken).ConfigureAwait(false);
-        context.Mounts.Add(ContainerMount.Bind(scope.SocketPath, SocketTarget));
-        context.Environment["DOCKER_HOST"] = "unix://" + SocketTarget;
-        context.Labels[AccessScopeLabel] = scope.Path;
+        Injection.ScopedSocketInjection.Apply(context, scope, AccessScopeLabel);
         return scope;
     }
 }

@@ -45,12 +45,12 @@ internal static class StrictJson
         }
         catch (JsonException ex)
         {
-            throw new BodyRejectedException($"invalid JSON body: {ex.Message}");
+            throw new RequestRejectedException(400, $"invalid JSON body: {ex.Message}");
         }
 
         if (node is not JsonObject obj)
         {
-            throw new BodyRejectedException("the JSON body must be an object");
+            throw new RequestRejectedException(400, "the JSON body must be an object");
         }
 
         CheckStruct(obj, "$");
@@ -92,7 +92,7 @@ internal static class StrictJson
     {
         null => null,
         JsonObject o => o,
-        _ => throw new BodyRejectedException($"{fieldName} must be an object"),
+        _ => throw new RequestRejectedException(400, $"{fieldName} must be an object"),
     };
 
     /// <summary>Returns a string field, or null when absent or JSON null; rejects other kinds.</summary>
@@ -109,7 +109,7 @@ internal static class StrictJson
             return s;
         }
 
-        throw new BodyRejectedException($"{fieldName} must be a string");
+        throw new RequestRejectedException(400, $"{fieldName} must be a string");
     }
 
     /// <summary>Returns a boolean field (false when absent or null).</summary>
@@ -126,7 +126,7 @@ internal static class StrictJson
             return b;
         }
 
-        throw new BodyRejectedException($"{fieldName} must be a boolean");
+        throw new RequestRejectedException(400, $"{fieldName} must be a boolean");
     }
 
     /// <summary>Returns an integer field (0 when absent or null).</summary>
@@ -143,7 +143,7 @@ internal static class StrictJson
             return l;
         }
 
-        throw new BodyRejectedException($"{fieldName} must be an integer");
+        throw new RequestRejectedException(400, $"{fieldName} must be an integer");
     }
 
     /// <summary>Returns the strings of an array field (empty when absent or null).</summary>
@@ -157,7 +157,7 @@ internal static class StrictJson
 
         if (node is not JsonArray array)
         {
-            throw new BodyRejectedException($"{fieldName} must be an array");
+            throw new RequestRejectedException(400, $"{fieldName} must be an array");
         }
 
         var result = new List<string>(array.Count);
@@ -169,7 +169,7 @@ internal static class StrictJson
             }
             else
             {
-                throw new BodyRejectedException($"{fieldName} must be an array of strings");
+                throw new RequestRejectedException(400, $"{fieldName} must be an array of strings");
             }
         }
 
@@ -211,13 +211,13 @@ internal static class StrictJson
         {
             if (!GoKeyFolding.IsAscii(key))
             {
-                throw new BodyRejectedException($"non-ASCII key '{key}' at {path} is not accepted");
+                throw new RequestRejectedException(400, $"non-ASCII key '{key}' at {path} is not accepted");
             }
 
             var folded = GoKeyFolding.Fold(key);
             if (!seen.TryAdd(folded, key))
             {
-                throw new BodyRejectedException($"keys '{seen[folded]}' and '{key}' at {path} name the same field");
+                throw new RequestRejectedException(400, $"keys '{seen[folded]}' and '{key}' at {path} name the same field");
             }
 
             if (MapFields.Contains(folded))

@@ -4,12 +4,23 @@ using YamlDotNet.Serialization.NamingConventions;
 
 namespace ServerlessDocker.Proxy;
 
-/// <summary>Reads a <see cref="ProxyPolicy"/> from YAML (camelCase keys; unknown keys are an error).</summary>
+/// <summary>
+/// Reads a <see cref="ProxyPolicy"/> from YAML (camelCase keys; unknown keys are an error). Sizes take the core grammar
+/// (<see cref="Quantities"/>): raw bytes (<c>1048576</c>) or with a unit (<c>512m</c>, <c>1g</c>, <c>1MiB</c>).
+/// </summary>
 public static class ProxyPolicyLoader
 {
     /// <summary>Parses YAML text; fields that are not given keep the defaults of <see cref="ProxyPolicy.Default"/>.</summary>
-    /// <exception cref="InvalidDataException">The YAML is malformed or names an unknown field.</exception>
-    public static ProxyPolicy Parse(string yaml)
+    /// <exception cref="ProxyPolicyException">The YAML is malformed, names an unknown field or holds a bad value.</exception>
+    public static ProxyPolicy Parse(string yaml) => Parse(yaml, path: null);
+
+    /// <summary>Reads and parses a policy file.</summary>
+    /// <exception cref="ProxyPolicyException">The file is malformed, names an unknown field or holds a bad value.</exception>
+    /// <exception cref="IOException">The file cannot be read.</exception>
+    public static async Task<ProxyPolicy> LoadAsync(string path, CancellationToken cancellationToken = default) =>
+        Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false), path);
+
+    private static ProxyPolicy Parse(string yaml, string? path)
     {
         var deserializer = new DeserializerBuilder()
             .WithNamingConvention(CamelCaseNamingConvention.Instance)
@@ -21,15 +32,30 @@ public static class ProxyPolicyLoader
         }
         catch (YamlException ex)
         {
-            throw new InvalidDataException($"invalid proxy policy: {ex.Message}", ex);
+            throw new ProxyPolicyException(path, ex.Message, ex);
         }
 
-        return (document ?? new PolicyDocument()).ToPolicy();
+        return (document ?? new PolicyDocument()).ToPolicy(new Reader(path));
     }
 
-    /// <summary>Reads and parses a policy file.</summary>
-    public static async Task<ProxyPolicy> LoadAsync(string path, CancellationToken cancellationToken = default) =>
-        Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
+    /// <summary>Checks and converts field values, naming the file and the field in every error.</summary>
+    private sealed class Reader(string? path)
+    {
+        public ProxyPolicyException Fail(string problem) => new(path, problem);
+
+        public long? Size(string? text, string field) =>
+            text is null ? null
+            : Quantities.TryParseSize(text, out var value, out var problem) ? value
+            : throw Fail($"{field}: {problem}");
+
+        public double? Cpus(double? cpus, string field) =>
+            cpus is not { } c || c == 0 ? cpus
+            : Quantities.CheckCpus(c.ToString(System.Globalization.CultureInfo.InvariantCulture), c, out _, out var problem) ? c
+            : throw Fail($"{field}: {problem}");
+
+        public long? NotNegative(long? value, string field) =>
+            value is < 0 ? throw Fail($"{field} must not be negative, not {value}") : value;
+    }
 
     private sealed class PolicyDocument
     {
@@ -45,30 +71,30 @@ public static class ProxyPolicyLoader
         public bool? AllowNesting { get; set; }
         public int? MaxDepth { get; set; }
         public bool? RemoveLeftovers { get; set; }
-        public long? MaxBodyBytes { get; set; }
+        public string? MaxBodyBytes { get; set; }
         public LimitsDocument? Limits { get; set; }
         public QuotaDocument? Quota { get; set; }
 
-        public ProxyPolicy ToPolicy()
+        public ProxyPolicy ToPolicy(Reader read)
         {
             var d = ProxyPolicy.Default;
             var mode = Mode?.ToLowerInvariant() switch
             {
                 null or "enforce" => PolicyMode.Enforce,
                 "warn" => PolicyMode.Warn,
-                _ => throw new InvalidDataException($"invalid proxy policy: mode must be 'enforce' or 'warn', not '{Mode}'"),
+                _ => throw read.Fail($"mode must be 'enforce' or 'warn', not '{Mode}'"),
             };
             var maxDepth = MaxDepth ?? d.MaxDepth;
             if (maxDepth is < 0 or > ScopeLabels.MaxDepth)
             {
-                throw new InvalidDataException($"invalid proxy policy: maxDepth must be between 0 and {ScopeLabels.MaxDepth}");
+                throw read.Fail($"maxDepth must be between 0 and {ScopeLabels.MaxDepth}, not {maxDepth}");
             }
 
             foreach (var bind in BindMounts ?? [])
             {
                 if (!bind.StartsWith('/') || bind.Split('/').Any(s => s is "." or ".."))
                 {
-                    throw new InvalidDataException($"invalid proxy policy: bind mount root '{bind}' must be an absolute clean path");
+                    throw read.Fail($"bind mount root '{bind}' must be an absolute clean path such as /srv/data");
                 }
             }
 
@@ -86,9 +112,9 @@ public static class ProxyPolicyLoader
                 AllowNesting = AllowNesting ?? d.AllowNesting,
                 MaxDepth = maxDepth,
                 RemoveLeftovers = RemoveLeftovers ?? d.RemoveLeftovers,
-                MaxBodyBytes = MaxBodyBytes ?? d.MaxBodyBytes,
-                Limits = Limits?.ToLimits() ?? d.Limits,
-                Quota = Quota?.ToQuota() ?? d.Quota,
+                MaxBodyBytes = read.Size(MaxBodyBytes, "maxBodyBytes") ?? d.MaxBodyBytes,
+                Limits = Limits?.ToLimits(read) ?? d.Limits,
+                Quota = Quota?.ToQuota(read) ?? d.Quota,
             };
         }
     }
@@ -96,25 +122,25 @@ public static class ProxyPolicyLoader
     private sealed class LimitsDocument
     {
         public bool? Required { get; set; }
-        public long? DefaultMemoryBytes { get; set; }
+        public string? DefaultMemoryBytes { get; set; }
         public long? DefaultPidsLimit { get; set; }
         public double? DefaultCpus { get; set; }
-        public long? MaxMemoryBytes { get; set; }
+        public string? MaxMemoryBytes { get; set; }
         public long? MaxPidsLimit { get; set; }
         public double? MaxCpus { get; set; }
 
-        public ResourceLimits ToLimits()
+        public ResourceLimits ToLimits(Reader read)
         {
             var d = ResourceLimits.Default;
             return new ResourceLimits
             {
                 Required = Required ?? d.Required,
-                DefaultMemoryBytes = DefaultMemoryBytes ?? d.DefaultMemoryBytes,
-                DefaultPidsLimit = DefaultPidsLimit ?? d.DefaultPidsLimit,
-                DefaultCpus = DefaultCpus ?? d.DefaultCpus,
-                MaxMemoryBytes = MaxMemoryBytes ?? d.MaxMemoryBytes,
-                MaxPidsLimit = MaxPidsLimit ?? d.MaxPidsLimit,
-                MaxCpus = MaxCpus ?? d.MaxCpus,
+                DefaultMemoryBytes = read.Size(DefaultMemoryBytes, "limits.defaultMemoryBytes") ?? d.DefaultMemoryBytes,
+                DefaultPidsLimit = read.NotNegative(DefaultPidsLimit, "limits.defaultPidsLimit") ?? d.DefaultPidsLimit,
+                DefaultCpus = read.Cpus(DefaultCpus, "limits.defaultCpus") ?? d.DefaultCpus,
+                MaxMemoryBytes = read.Size(MaxMemoryBytes, "limits.maxMemoryBytes") ?? d.MaxMemoryBytes,
+                MaxPidsLimit = read.NotNegative(MaxPidsLimit, "limits.maxPidsLimit") ?? d.MaxPidsLimit,
+                MaxCpus = read.Cpus(MaxCpus, "limits.maxCpus") ?? d.MaxCpus,
             };
         }
     }
@@ -122,19 +148,19 @@ public static class ProxyPolicyLoader
     private sealed class QuotaDocument
     {
         public int? MaxContainers { get; set; }
-        public long? MaxTotalMemoryBytes { get; set; }
+        public string? MaxTotalMemoryBytes { get; set; }
         public long? MaxTotalPids { get; set; }
         public double? MaxTotalCpus { get; set; }
 
-        public ScopeQuota ToQuota()
+        public ScopeQuota ToQuota(Reader read)
         {
             var d = ScopeQuota.Default;
             return new ScopeQuota
             {
                 MaxContainers = MaxContainers ?? d.MaxContainers,
-                MaxTotalMemoryBytes = MaxTotalMemoryBytes ?? d.MaxTotalMemoryBytes,
-                MaxTotalPids = MaxTotalPids ?? d.MaxTotalPids,
-                MaxTotalCpus = MaxTotalCpus ?? d.MaxTotalCpus,
+                MaxTotalMemoryBytes = read.Size(MaxTotalMemoryBytes, "quota.maxTotalMemoryBytes") ?? d.MaxTotalMemoryBytes,
+                MaxTotalPids = read.NotNegative(MaxTotalPids, "quota.maxTotalPids") ?? d.MaxTotalPids,
+                MaxTotalCpus = read.Cpus(MaxTotalCpus, "quota.maxTotalCpus") ?? d.MaxTotalCpus,
             };
         }
     }

@@ -160,7 +160,7 @@ public sealed partial class ProxyScope : IAsyncDisposable
     {
         if (!ScopeName().IsMatch(name))
         {
-            throw new ArgumentException($"invalid scope name '{name}': use 1-63 of [a-z0-9_.-], starting with a letter or digit", nameof(name));
+            throw new InvalidScopeNameException(name);
         }
     }
 

@@ -25,11 +25,27 @@ public sealed record DockerEndpoint
     /// <summary>An API version to force (<c>DOCKER_API_VERSION</c>), or null to negotiate.</summary>
     public Version? ApiVersion { get; init; }
 
-    /// <summary>Resolves the endpoint from the process environment.</summary>
-    public static DockerEndpoint FromEnvironment() =>
-        FromVariables(System.Environment.GetEnvironmentVariables()
+    /// <summary>Resolves the endpoint from the process environment (<c>DOCKER_HOST</c>, <c>DOCKER_TLS_VERIFY</c>,
+    /// <c>DOCKER_CERT_PATH</c>, <c>DOCKER_API_VERSION</c>). This is the one place the library reads them.</summary>
+    /// <exception cref="InvalidCommandException">A variable holds a value the CLI would refuse too.</exception>
+    public static DockerEndpoint FromEnvironment() => FromEnvironment(host: null);
+
+    /// <summary>Resolves the endpoint from the process environment, with <paramref name="host"/> in place of
+    /// <c>DOCKER_HOST</c> when given (a flag or a configured Swarm manager); the TLS and API-version variables still apply.</summary>
+    /// <param name="host">An engine address such as <c>tcp://manager:2376</c>, or null (or empty) for <c>DOCKER_HOST</c>.</param>
+    /// <exception cref="InvalidCommandException">The address or a variable holds a value the CLI would refuse too.</exception>
+    public static DockerEndpoint FromEnvironment(string? host)
+    {
+        var variables = System.Environment.GetEnvironmentVariables()
             .Cast<DictionaryEntry>()
-            .ToDictionary(e => (string)e.Key, e => e.Value as string ?? ""));
+            .ToDictionary(e => (string)e.Key, e => e.Value as string ?? "", StringComparer.Ordinal);
+        if (!string.IsNullOrWhiteSpace(host))
+        {
+            variables["DOCKER_HOST"] = host;
+        }
+
+        return FromVariables(variables);
+    }
 
     /// <summary>Resolves the endpoint from the given variables (<c>DOCKER_HOST</c>, <c>DOCKER_TLS_VERIFY</c>,
     /// <c>DOCKER_CERT_PATH</c>, <c>DOCKER_API_VERSION</c>).</summary>

@@ -36,7 +36,7 @@ public sealed class ProxyEnvironment : IAsyncLifetime
 
         _proxy = await ScopedDockerProxy.StartAsync(new ProxyOptions
         {
-            Upstream = new Uri(DockerHost),
+            Upstream = DockerEndpoint.FromVariables(new Dictionary<string, string> { ["DOCKER_HOST"] = DockerHost }),
             AuditLog = Audit,
             SocketDirectory = SocketDirectory,
         });

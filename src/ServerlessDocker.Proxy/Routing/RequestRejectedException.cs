@@ -1,8 +1,0 @@
-namespace ServerlessDocker.Proxy.Routing;
-
-/// <summary>Raised inside the proxy to answer a request with an error status instead of forwarding it.</summary>
-internal sealed class RequestRejectedException(int statusCode, string message) : Exception(message)
-{
-    /// <summary>The HTTP status to answer with.</summary>
-    public int StatusCode { get; } = statusCode;
-}
