@@ -23,7 +23,7 @@ internal sealed class FunctionExecutor(DockerFunctions docker, SwarmBackendProvi
             env[key] = value;
         }
 
-        if (fn.Backend == FunctionBackend.Swarm && request.ContentLength is > 0)
+        if (fn.Backend == BackendKind.Swarm && request.ContentLength is > 0)
         {
             // Swarm services have no attach, so no stdin: refuse rather than silently drop the body.
             var refused = $"function '{fn.Name}' runs on the Swarm backend, which cannot take a request body (Swarm services have no stdin)";
@@ -50,7 +50,7 @@ internal sealed class FunctionExecutor(DockerFunctions docker, SwarmBackendProvi
             .WithReadOnlyRootFilesystem(fn.ReadOnlyRootFilesystem)
             .WithTimeout(fn.Timeout)
             .WithValidation(ResultValidation.None)
-            .WithStandardInputPipe(request.Body is null || fn.Backend == FunctionBackend.Swarm ? PipeSource.Null : PipeSource.FromStream(request.Body))
+            .WithStandardInputPipe(request.Body is null || fn.Backend == BackendKind.Swarm ? PipeSource.Null : PipeSource.FromStream(request.Body))
             .WithStandardOutputPipe(stdout)
             .WithStandardErrorPipe(PipeTarget.ToDelegate(stderr.OnLine));
 
@@ -59,7 +59,7 @@ internal sealed class FunctionExecutor(DockerFunctions docker, SwarmBackendProvi
             command = command.WithHook(scopedAccess.HookFor(fn.DockerAccessPolicyPath));
         }
 
-        if (fn.Backend == FunctionBackend.Swarm)
+        if (fn.Backend == BackendKind.Swarm)
         {
             // Swarm (API 1.41) has no "none" network for services ("network none not found"): a task with no network
             // attached is the closest it gets, so "none" means "attach nothing" there.
