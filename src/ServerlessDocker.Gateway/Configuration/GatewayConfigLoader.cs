@@ -19,13 +19,6 @@ public static partial class GatewayConfigLoader
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
     private static partial Regex VariablePattern();
 
-    /// <summary>The top level: <c>gateway:</c> and <c>functions:</c>.</summary>
-    internal static YamlKeyTable<RootDraft> RootKeys { get; } = new()
-    {
-        ["gateway"] = (r, v) => r with { Gateway = v.Reader.ReadMapping(v.Node, "'gateway'", GatewayOptions.Empty, GatewayKeys) },
-        ["functions"] = (r, v) => r with { Functions = ReadFunctions(v) },
-    };
-
     /// <summary>The <c>gateway:</c> section.</summary>
     internal static YamlKeyTable<GatewayOptions> GatewayKeys { get; } = new()
     {
@@ -36,6 +29,15 @@ public static partial class GatewayConfigLoader
         ["maxStoredOutput"] = (o, v) => o with { MaxStoredOutputBytes = v.Size() },
         ["swarmHost"] = (o, v) => o with { SwarmHost = Secret(v) },
         ["callbackHosts"] = (o, v) => o with { CallbackHosts = v.Sequence() },
+    };
+
+    /// <summary>A function's <c>retry:</c> mapping.</summary>
+    internal static YamlKeyTable<RetryPolicy> RetryKeys { get; } = new()
+    {
+        ["attempts"] = (r, v) => r with { MaxAttempts = v.Int(1, 1000) },
+        ["backoff"] = (r, v) => r with { InitialBackoff = v.Duration() },
+        ["maxBackoff"] = (r, v) => r with { MaxBackoff = v.Duration() },
+        ["multiplier"] = (r, v) => r with { Multiplier = v.PositiveDouble() },
     };
 
     /// <summary>One function's settings.</summary>
@@ -63,13 +65,11 @@ public static partial class GatewayConfigLoader
         ["dockerAccess"] = (d, v) => DockerAccess(d.Definition, v) with { DockerAccessNode = v.Node },
     };
 
-    /// <summary>A function's <c>retry:</c> mapping.</summary>
-    internal static YamlKeyTable<RetryPolicy> RetryKeys { get; } = new()
+    /// <summary>The top level: <c>gateway:</c> and <c>functions:</c>.</summary>
+    internal static YamlKeyTable<RootDraft> RootKeys { get; } = new()
     {
-        ["attempts"] = (r, v) => r with { MaxAttempts = v.Int(1, 1000) },
-        ["backoff"] = (r, v) => r with { InitialBackoff = v.Duration() },
-        ["maxBackoff"] = (r, v) => r with { MaxBackoff = v.Duration() },
-        ["multiplier"] = (r, v) => r with { Multiplier = v.PositiveDouble() },
+        ["gateway"] = (r, v) => r with { Gateway = v.Reader.ReadMapping(v.Node, "'gateway'", GatewayOptions.Empty, GatewayKeys) },
+        ["functions"] = (r, v) => r with { Functions = ReadFunctions(v) },
     };
 
     /// <summary>Loads and validates a config file.</summary>

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using ServerlessDocker.Gateway.Async;
 using ServerlessDocker.Gateway.Configuration;
 using ServerlessDocker.Gateway.Execution;
+using ServerlessDocker.Gateway.Functions;
 using ServerlessDocker.Gateway.Observability;
 
 namespace ServerlessDocker.Gateway.Http;
@@ -34,7 +35,9 @@ public static class ContainerFunctionsServiceCollectionExtensions
         services.AddSingleton(_ => new InvocationLog());
         services.AddSingleton<SwarmBackendProvider>();
         services.AddSingleton<ScopedAccessProvider>();
-        services.AddSingleton<FunctionExecutor>();
+        services.AddSingleton<FunctionCommandFactory>();
+        services.AddSingleton<IFunctionRunner, FunctionExecutor>();
+        services.AddSingleton<FunctionInvoker>();
         services.AddSingleton<FunctionRequestHandler>();
         services.AddSingleton(sp =>
         {

@@ -3,22 +3,19 @@ using Microsoft.Extensions.Logging;
 using ServerlessDocker.Gateway.Cgi;
 using ServerlessDocker.Gateway.Configuration;
 using ServerlessDocker.Gateway.Execution;
+using ServerlessDocker.Gateway.Functions;
 using ServerlessDocker.Gateway.Observability;
 
 namespace ServerlessDocker.Gateway.Http;
 
-/// <summary>Serves a synchronous call: auth, body limit, concurrency slot, run, local redirects, metrics and the call log.</summary>
+/// <summary>The HTTP trigger: auth and the body limit, then the invoker with the live response as its sink.</summary>
 internal sealed class FunctionRequestHandler(
-    FunctionExecutor executor,
-    FunctionConcurrency concurrency,
+    FunctionInvoker invoker,
     FunctionRouter router,
     GatewayMetrics metrics,
-    InvocationLog log,
     TimeProvider time,
     ILogger<FunctionRequestHandler> logger)
 {
-    private const int MaxLocalRedirects = 5;
-
     public async Task HandleAsync(HttpContext context, FunctionDefinition fn, string scriptName, string pathInfo, bool skipInvokeAuth)
     {
         var callId = Guid.NewGuid().ToString("N");
@@ -31,7 +28,7 @@ internal sealed class FunctionRequestHandler(
         if (authRequired && !BearerToken.Matches(context.Request, gateway.InvokeToken!))
         {
             await BearerToken.WriteUnauthorizedAsync(context, $"function '{fn.Name}'").ConfigureAwait(false);
-            Finish(fn, 401, startedAt);
+            Rejected(fn, 401, startedAt);
             return;
         }
 
@@ -41,76 +38,20 @@ internal sealed class FunctionRequestHandler(
             // The unread rest of the body makes the connection unusable: tell the client not to reuse it.
             context.Response.Headers.Connection = "close";
             await RejectAsync(context, 413, $"request body is larger than maxBody of function '{fn.Name}' ({fn.MaxRequestBodyBytes} bytes)").ConfigureAwait(false);
-            Finish(fn, 413, startedAt);
+            Rejected(fn, 413, startedAt);
             return;
         }
 
-        var request = CgiRequest.FromHttpContext(context);
         // The function never sees a gateway token (invoke or admin) in HTTP_AUTHORIZATION.
         var passAuthorization = !skipInvokeAuth && !(gateway.InvokeToken is not null && fn.RequireAuth);
-        var exec = new ExecutionRequest(fn, request, scriptName, pathInfo, body.Stream, body.Length, callId, passAuthorization, InvocationKind.Sync);
-        for (var hop = 0; ; hop++)
-        {
-            var result = await RunWithSlotAsync(context, exec, startedAt).ConfigureAwait(false);
-            if (result?.LocalRedirect is not { } location)
-            {
-                return;
-            }
-
-            // RFC 3875 §6.2.2: the gateway fetches a local redirect itself, as a GET, and returns that response.
-            var redirected = request.ForLocalRedirect(location);
-            var target = router.Resolve(redirected.Path);
-            if (target is null || hop >= MaxLocalRedirects)
-            {
-                context.Response.StatusCode = 302;
-                context.Response.Headers.Location = location;
-                Finish(fn, 302, startedAt);
-                return;
-            }
-
-            request = redirected;
-            exec = exec with { Function = target.Function, Request = redirected, ScriptName = target.ScriptName, PathInfo = target.PathInfo, Body = null, ContentLength = null };
-            fn = target.Function;
-        }
+        var input = new InvocationInput(callId, CgiRequest.FromHttpContext(context), scriptName, pathInfo, body.Stream, body.Length, passAuthorization);
+        await invoker.InvokeAsync(fn, input, new HttpResponseSink(context), InvocationKind.Sync, ct).ConfigureAwait(false);
     }
 
-    private async Task<ExecutionResult?> RunWithSlotAsync(HttpContext context, ExecutionRequest exec, DateTimeOffset startedAt)
+    private void Rejected(FunctionDefinition fn, int status, DateTimeOffset startedAt)
     {
-        var fn = exec.Function;
-        using var lease = await concurrency.AcquireAsync(fn, fn.Timeout, time, context.RequestAborted).ConfigureAwait(false);
-        if (lease is null)
-        {
-            context.Response.Headers.RetryAfter = "1";
-            await RejectAsync(context, 429, $"function '{fn.Name}' is busy: {fn.Concurrency} call(s) running and the wait queue ({fn.QueueLength}) is full").ConfigureAwait(false);
-            Finish(fn, 429, startedAt);
-            return null;
-        }
-
-        var inFlight = metrics.InFlight.WithLabels(fn.Name);
-        inFlight.Inc();
-        log.Record(new InvocationRecord { Id = exec.CallId, Function = fn.Name, Kind = exec.Kind, Method = exec.Request.Method, Path = exec.Request.Path, StartedAt = startedAt });
-        try
-        {
-            var result = await executor.ExecuteAsync(exec, new HttpResponseSink(context), context.RequestAborted).ConfigureAwait(false);
-            if (result.LocalRedirect is null)
-            {
-                metrics.Observe(fn.Name, exec.Kind, result.StatusCode, result.Duration);
-                log.Record(InvocationLog.From(exec, result, startedAt));
-            }
-
-            return result;
-        }
-        finally
-        {
-            inFlight.Dec();
-        }
-    }
-
-    private void Finish(FunctionDefinition fn, int status, DateTimeOffset startedAt)
-    {
-        var elapsed = time.GetUtcNow() - startedAt;
-        metrics.Observe(fn.Name, InvocationKind.Sync, status, elapsed);
-        if (status is 413 or 429)
+        metrics.Observe(fn.Name, InvocationKind.Sync, status, time.GetUtcNow() - startedAt);
+        if (status == 413)
         {
             logger.LogInformation("{Function} rejected with {Status}", fn.Name, status);
         }
