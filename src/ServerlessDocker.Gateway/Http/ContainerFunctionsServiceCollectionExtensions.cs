@@ -1,11 +1,12 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using ServerlessDocker.Gateway.Async;
 using ServerlessDocker.Gateway.Configuration;
 using ServerlessDocker.Gateway.Execution;
 using ServerlessDocker.Gateway.Functions;
 using ServerlessDocker.Gateway.Observability;
+using ServerlessDocker.Gateway.Triggers.Async;
+using ServerlessDocker.Gateway.Triggers.Http;
 
 namespace ServerlessDocker.Gateway.Http;
 

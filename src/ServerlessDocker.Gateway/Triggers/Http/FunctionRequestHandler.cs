@@ -4,9 +4,10 @@ using ServerlessDocker.Gateway.Cgi;
 using ServerlessDocker.Gateway.Configuration;
 using ServerlessDocker.Gateway.Execution;
 using ServerlessDocker.Gateway.Functions;
+using ServerlessDocker.Gateway.Http;
 using ServerlessDocker.Gateway.Observability;
 
-namespace ServerlessDocker.Gateway.Http;
+namespace ServerlessDocker.Gateway.Triggers.Http;
 
 /// <summary>The HTTP trigger: auth and the body limit, then the invoker with the live response as its sink.</summary>
 internal sealed class FunctionRequestHandler(

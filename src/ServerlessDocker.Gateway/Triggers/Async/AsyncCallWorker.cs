@@ -5,7 +5,7 @@ using ServerlessDocker.Gateway.Functions;
 using ServerlessDocker.Gateway.Http;
 using ServerlessDocker.Gateway.Observability;
 
-namespace ServerlessDocker.Gateway.Async;
+namespace ServerlessDocker.Gateway.Triggers.Async;
 
 /// <summary>
 /// The async trigger: runs stored calls through the invoker, up to <c>asyncWorkers</c> at a time, with a buffer as the

@@ -1,6 +1,6 @@
 using ServerlessDocker.Gateway.Cgi;
 
-namespace ServerlessDocker.Gateway.Async;
+namespace ServerlessDocker.Gateway.Triggers.Async;
 
 /// <summary>State of an asynchronous call.</summary>
 internal enum AsyncCallStatus
