@@ -43,6 +43,7 @@ public sealed class InvocationClassifierTests
     [InlineData("image", "ImageNotFound", 502)]
     [InlineData("engine", "EngineUnavailable", 503)]
     [InlineData("command", "Refused", 400)]
+    [InlineData("name", "NameTaken", 409)]
     [InlineData("other", "Failed", 502)]
     public void Classify_RunError_ByType(string kind, string expected, int status)
     {
@@ -51,6 +52,7 @@ public sealed class InvocationClassifierTests
             "image" => new ImageNotFoundException("img", PullPolicy.Never),
             "engine" => new EngineUnavailableException(new Uri("unix:///nowhere.sock")),
             "command" => new InvalidCommandException("stdin", "the Swarm backend cannot feed stdin"),
+            "name" => new ContainerNameConflictException("cron-f-202612012300"),
             _ => new IOException("connection reset"),
         };
 
@@ -101,6 +103,7 @@ public sealed class InvocationClassifierTests
     [InlineData("TimedOut", 504, true)]
     [InlineData("Refused", 400, true)]
     [InlineData("Busy", 429, false)]
+    [InlineData("NameTaken", 409, false)]
     [InlineData("Disconnected", 499, false)]
     public void IsFailure_Outcome_RetriedOnlyForFailures(string outcome, int status, bool failure) =>
         Assert.Equal(failure, new InvocationResult(Enum.Parse<InvocationOutcome>(outcome), status, null, null, null, "", TimeSpan.Zero).IsFailure);

@@ -30,6 +30,7 @@ internal sealed class FunctionCommandFactory(DockerFunctions docker, SwarmBacken
             .WithNetworkMode(fn.NetworkMode)
             .WithReadOnlyRootFilesystem(fn.ReadOnlyRootFilesystem)
             .WithTimeout(fn.Timeout)
+            .WithName(input.RunName)
             .WithValidation(ResultValidation.None)
             .WithStandardInputPipe(input.Body is null ? PipeSource.Null : PipeSource.FromStream(input.Body))
             .WithStandardOutputPipe(stdout)

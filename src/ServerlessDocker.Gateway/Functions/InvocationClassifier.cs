@@ -69,6 +69,8 @@ internal static class InvocationClassifier
                 return (InvocationOutcome.ImageNotFound, 502, $"function '{fn.Name}': image '{fn.Image}' not found ({ex.Message})");
             case EngineUnavailableException ex:
                 return (InvocationOutcome.EngineUnavailable, 503, $"the Docker engine is not reachable: {ex.Message}");
+            case ContainerNameConflictException ex:
+                return (InvocationOutcome.NameTaken, 409, $"function '{fn.Name}': the run name '{ex.Name}' is taken by another run");
             case InvalidCommandException ex:
                 return (InvocationOutcome.Refused, 400, $"function '{fn.Name}' cannot run this call: {ex.Message}");
             case { } ex:

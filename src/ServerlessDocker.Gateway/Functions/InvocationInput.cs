@@ -11,6 +11,8 @@ namespace ServerlessDocker.Gateway.Functions;
 /// <param name="Body">The request body for stdin, or null for none.</param>
 /// <param name="ContentLength">The body's length when known.</param>
 /// <param name="PassAuthorization">Whether the function may see the Authorization header (false when it carried a gateway token).</param>
+/// <param name="RunName">A deterministic container name, or null for a generated one. A name is a claim (a second run
+/// with it gets <see cref="InvocationOutcome.NameTaken"/>): how a scheduler makes a run happen once.</param>
 internal sealed record InvocationInput(
     string CallId,
     CgiRequest Request,
@@ -18,9 +20,10 @@ internal sealed record InvocationInput(
     string PathInfo,
     Stream? Body,
     long? ContentLength,
-    bool PassAuthorization)
+    bool PassAuthorization,
+    string? RunName = null)
 {
     /// <summary>The input of a local redirect (RFC 3875 §6.2.2): a GET of <paramref name="target"/>, without a body.</summary>
     public InvocationInput ForLocalRedirect(CgiRequest redirected, RouteMatch target) =>
-        this with { Request = redirected, ScriptName = target.ScriptName, PathInfo = target.PathInfo, Body = null, ContentLength = null };
+        this with { Request = redirected, ScriptName = target.ScriptName, PathInfo = target.PathInfo, Body = null, ContentLength = null, RunName = null };
 }

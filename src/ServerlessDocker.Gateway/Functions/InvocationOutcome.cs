@@ -15,6 +15,9 @@ internal enum InvocationOutcome
     /// <summary>The backend refused the command before anything ran, e.g. a body for a Swarm function (400).</summary>
     Refused,
 
+    /// <summary>The call's run name is taken: another run claimed it, and nothing was created (409).</summary>
+    NameTaken,
+
     /// <summary>The function ran past its timeout; the container was stopped and removed (504).</summary>
     TimedOut,
 
@@ -64,12 +67,13 @@ internal sealed record InvocationResult(
 
     /// <summary>
     /// Whether the call failed, for retries: a gateway-side or function-side failure. A 4xx the program chose is an
-    /// answer, not a failure; a busy gateway or a caller that left is no verdict on the call.
+    /// answer, not a failure; a busy gateway, a run name claimed by another run or a caller that left is no verdict
+    /// on the call.
     /// </summary>
     public bool IsFailure => Outcome switch
     {
         InvocationOutcome.Completed => StatusCode >= 500 || StatusCode is 408 or 429,
-        InvocationOutcome.Busy or InvocationOutcome.Disconnected or InvocationOutcome.LocalRedirect => false,
+        InvocationOutcome.Busy or InvocationOutcome.NameTaken or InvocationOutcome.Disconnected or InvocationOutcome.LocalRedirect => false,
         _ => true,
     };
 }
