@@ -1,5 +1,4 @@
 using ServerlessDocker.Gateway.Configuration;
-using ServerlessDocker.Gateway.Execution;
 
 namespace ServerlessDocker.Gateway.Functions;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ServerlessDocker.Gateway.Execution;
 using ServerlessDocker.Gateway.Functions;
 using ServerlessDocker.Gateway.Http;
 using ServerlessDocker.Gateway.Observability;

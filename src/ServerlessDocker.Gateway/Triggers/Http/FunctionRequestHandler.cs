@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using ServerlessDocker.Gateway.Cgi;
 using ServerlessDocker.Gateway.Configuration;
-using ServerlessDocker.Gateway.Execution;
 using ServerlessDocker.Gateway.Functions;
 using ServerlessDocker.Gateway.Http;
 using ServerlessDocker.Gateway.Observability;
