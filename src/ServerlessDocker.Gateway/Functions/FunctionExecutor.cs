@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
 using ServerlessDocker.Gateway.Cgi;
 using ServerlessDocker.Gateway.Configuration;
@@ -50,7 +49,7 @@ internal sealed class FunctionExecutor(FunctionCommandFactory commands, TimeProv
         }
         else if (outcome is not (InvocationOutcome.Completed or InvocationOutcome.LocalRedirect or InvocationOutcome.Disconnected))
         {
-            await FailAsync(sink, status, message!, cancellationToken).ConfigureAwait(false);
+            await FailureResponse.WriteAsync(sink, status, message!, cancellationToken).ConfigureAwait(false);
         }
 
         if (message is not null && outcome != InvocationOutcome.Disconnected)
@@ -173,27 +172,5 @@ internal sealed class FunctionExecutor(FunctionCommandFactory commands, TimeProv
         }
 
         return new OutputResult(OutputKind.Buffered);
-    }
-
-    /// <summary>Tells the caller about a failure: a plain-text status before the response started, a cut-off after.</summary>
-    internal static async Task FailAsync(IResponseSink sink, int status, string message, CancellationToken cancellationToken, params KeyValuePair<string, string>[] extraHeaders)
-    {
-        if (sink.HasStarted)
-        {
-            // Too late for a status: cut the response off so the client cannot mistake it for a complete one.
-            sink.Abort();
-            return;
-        }
-
-        try
-        {
-            // The message may quote the program's output: never let a browser sniff it as HTML.
-            sink.Start(status, [new("Content-Type", "text/plain; charset=utf-8"), new("X-Content-Type-Options", "nosniff"), .. extraHeaders]);
-            await sink.WriteAsync(Encoding.UTF8.GetBytes(message + "\n"), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or OperationCanceledException)
-        {
-            // The client is gone; nothing to tell it.
-        }
     }
 }

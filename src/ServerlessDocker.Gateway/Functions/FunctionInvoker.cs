@@ -62,7 +62,7 @@ internal sealed class FunctionInvoker(
         if (lease is null)
         {
             var busy = $"function '{fn.Name}' is busy: {fn.Concurrency} call(s) running and the wait queue ({fn.QueueLength}) is full";
-            await FunctionExecutor.FailAsync(sink, 429, $"429 {busy}", cancellationToken, new KeyValuePair<string, string>("Retry-After", "1")).ConfigureAwait(false);
+            await FailureResponse.WriteAsync(sink, 429, $"429 {busy}", cancellationToken, new KeyValuePair<string, string>("Retry-After", "1")).ConfigureAwait(false);
             logger.LogInformation("{Function} rejected with {Status}", fn.Name, 429);
             return new InvocationResult(InvocationOutcome.Busy, 429, null, null, busy, "", time.GetUtcNow() - startedAt);
         }
