@@ -1,6 +1,7 @@
 using System.Text;
 using ServerlessDocker.Gateway.Configuration;
 using ServerlessDocker.Gateway.Execution;
+using ServerlessDocker.Gateway.Functions;
 using ServerlessDocker.Gateway.Observability;
 
 namespace ServerlessDocker.Gateway.Tests;

@@ -1,5 +1,5 @@
 using System.Text;
-using ServerlessDocker.Gateway.Async;
+using ServerlessDocker.Gateway.Triggers.Async;
 using ServerlessDocker.Gateway.Cgi;
 
 namespace ServerlessDocker.Gateway.Tests;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Time.Testing;
-using ServerlessDocker.Gateway.Async;
 using ServerlessDocker.Gateway.Configuration;
 using ServerlessDocker.Gateway.Execution;
 
@@ -24,16 +23,6 @@ public sealed class RetryAndConcurrencyTests
     [Fact(Timeout = 10000)]
     public void DelayAfter_HugeAttemptCount_SaturatesAtMax() =>
         Assert.Equal(TimeSpan.FromSeconds(30), new RetryPolicy { MaxAttempts = 10_000 }.DelayAfter(5000));
-
-    [Theory(Timeout = 10000)]
-    [InlineData(200, false)]
-    [InlineData(404, false)]
-    [InlineData(408, true)]
-    [InlineData(429, true)]
-    [InlineData(500, true)]
-    [InlineData(504, true)]
-    public void IsFailure_Status_RetriedOnlyForServerSideFailures(int status, bool retried) =>
-        Assert.Equal(retried, AsyncCallWorker.IsFailure(status));
 
     [Fact(Timeout = 10000)]
     public async Task AcquireAsync_QueueFull_RejectedAtOnce()

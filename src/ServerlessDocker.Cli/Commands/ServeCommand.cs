@@ -32,7 +32,7 @@ internal static class ServeCommand
             try
             {
                 await using var host = await GatewayHost.StartAsync(new GatewayHostOptions { ConfigPath = path, Listen = parse.GetValue(listen)! }, ct);
-                Console.Error.WriteLine($"sdock: serving {host.Config.Current.Functions.Count} function(s) from {path} on {host.BaseAddress} (dashboard: {host.BaseAddress}dashboard, metrics: {host.BaseAddress}metrics)");
+                Console.Error.WriteLine($"sdock: serving {host.CurrentConfig.Functions.Count} function(s) from {path} on {host.BaseAddress} (dashboard: {host.BaseAddress}dashboard, metrics: {host.BaseAddress}metrics)");
                 await host.WaitForShutdownAsync(ct);
                 return 0;
             }

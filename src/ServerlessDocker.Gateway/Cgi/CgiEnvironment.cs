@@ -3,7 +3,7 @@ using System.Text;
 namespace ServerlessDocker.Gateway.Cgi;
 
 /// <summary>Builds the RFC 3875 meta-variables of a request.</summary>
-public static class CgiEnvironment
+internal static class CgiEnvironment
 {
     /// <summary>The <c>SERVER_SOFTWARE</c> value.</summary>
     public const string ServerSoftware = "sdock-gateway/1.0";

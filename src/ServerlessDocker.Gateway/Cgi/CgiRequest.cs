@@ -8,7 +8,7 @@ namespace ServerlessDocker.Gateway.Cgi;
 /// The parts of an HTTP request a CGI program sees. A plain record (not an HttpContext) so an asynchronous call can be
 /// stored and replayed after a gateway restart with the same environment.
 /// </summary>
-public sealed record CgiRequest
+internal sealed record CgiRequest
 {
     /// <summary>HTTP method.</summary>
     public required string Method { get; init; }

@@ -6,7 +6,7 @@ namespace ServerlessDocker.Gateway.Cgi;
 /// <param name="Location">The <c>Location:</c> value, if any.</param>
 /// <param name="IsLocalRedirect">True for a local redirect (a path with no Status): the server fetches it itself with GET.</param>
 /// <param name="BodyStart">Body bytes already read together with the headers.</param>
-public sealed record CgiResponseHead(
+internal sealed record CgiResponseHead(
     int StatusCode,
     IReadOnlyList<KeyValuePair<string, string>> Headers,
     string? Location,
@@ -16,7 +16,7 @@ public sealed record CgiResponseHead(
 /// <summary>Outcome of reading a CGI header block: a head, or why the output is not a CGI response.</summary>
 /// <param name="Head">The head when valid.</param>
 /// <param name="Error">Why the output is malformed (for the log; the client gets 502).</param>
-public sealed record CgiParseResult(CgiResponseHead? Head, string? Error)
+internal sealed record CgiParseResult(CgiResponseHead? Head, string? Error)
 {
     /// <summary>True when <see cref="Head"/> is set.</summary>
     public bool IsValid => Head is not null;

@@ -4,7 +4,7 @@ using System.Text;
 namespace ServerlessDocker.Gateway.Cgi;
 
 /// <summary>Reads the header block of a CGI response from a stream, leaving the body to be streamed.</summary>
-public static class CgiResponseParser
+internal static class CgiResponseParser
 {
     /// <summary>Default cap of the header block; a program that prints no blank line must not make us buffer forever.</summary>
     public const int DefaultMaxHeaderBytes = 64 * 1024;

@@ -10,7 +10,7 @@ namespace ServerlessDocker.Gateway.Configuration;
 /// Polls the content instead of using FileSystemWatcher: editors save by rename or truncate-and-write, which inotify
 /// reports as several events (sometimes none for the new inode); comparing content each second is simple and exact.
 /// </remarks>
-public sealed class FileGatewayConfigSource : IGatewayConfigSource, IAsyncDisposable
+internal sealed class FileGatewayConfigSource : IGatewayConfigSource, IAsyncDisposable
 {
     private readonly string _path;
     private readonly ILogger _logger;

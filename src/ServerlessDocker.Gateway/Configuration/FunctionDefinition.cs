@@ -16,7 +16,7 @@ public sealed record FunctionDefinition
     public FunctionMode Mode { get; init; } = FunctionMode.Cgi;
 
     /// <summary>Local engine (default) or Swarm.</summary>
-    public FunctionBackend Backend { get; init; } = FunctionBackend.Local;
+    public BackendKind Backend { get; init; } = BackendKind.Local;
 
     /// <summary>Arguments given to the image's entrypoint (the container command).</summary>
     public IReadOnlyList<string> Arguments { get; init; } = [];

@@ -9,13 +9,3 @@ public enum FunctionMode
     /// <summary>Not a CGI program: stdout is the response body and a non-zero exit code gives 500.</summary>
     Plain,
 }
-
-/// <summary>Where a function's containers run.</summary>
-public enum FunctionBackend
-{
-    /// <summary>The gateway's own engine (DOCKER_HOST).</summary>
-    Local,
-
-    /// <summary>A Swarm (the gateway's <c>swarmHost</c>): a one-shot service per call, on any node. No request body (Swarm has no stdin).</summary>
-    Swarm,
-}

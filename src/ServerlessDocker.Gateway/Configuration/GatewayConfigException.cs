@@ -1,7 +1,7 @@
 namespace ServerlessDocker.Gateway.Configuration;
 
 /// <summary>functions.yaml is invalid; the message names the file, line and column.</summary>
-public sealed class GatewayConfigException : Exception
+public sealed class GatewayConfigException : ServerlessDockerException
 {
     /// <summary>Creates the exception.</summary>
     /// <param name="source">File name (or a description) of the config.</param>

@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace ServerlessDocker.Gateway.Configuration;
@@ -9,13 +7,70 @@ namespace ServerlessDocker.Gateway.Configuration;
 /// Reads functions.yaml into a validated <see cref="GatewayConfig"/>. Every error names the line and column,
 /// and unknown keys are errors too (a typo such as <c>timout:</c> must not silently mean "default").
 /// </summary>
+/// <remarks>The schema lives here as key tables; the generic strictness (keys, duplicates, types, positions) is
+/// <see cref="StrictYamlReader"/>'s.</remarks>
 public static partial class GatewayConfigLoader
 {
+    private static readonly string[] ReservedRoutes = ["/function", "/async-function", "/calls", "/admin", "/dashboard", "/metrics", "/healthz"];
+
     [GeneratedRegex("^[a-z0-9][a-z0-9_.-]{0,62}$")]
     private static partial Regex FunctionNamePattern();
 
     [GeneratedRegex(@"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")]
     private static partial Regex VariablePattern();
+
+    /// <summary>The <c>gateway:</c> section.</summary>
+    internal static YamlKeyTable<GatewayOptions> GatewayKeys { get; } = new()
+    {
+        ["adminToken"] = (o, v) => o with { AdminToken = Secret(v) },
+        ["invokeToken"] = (o, v) => o with { InvokeToken = Secret(v) },
+        ["store"] = (o, v) => o with { StorePath = v.Scalar() },
+        ["asyncWorkers"] = (o, v) => o with { AsyncWorkers = v.Int(1, 256) },
+        ["maxStoredOutput"] = (o, v) => o with { MaxStoredOutputBytes = v.Size() },
+        ["swarmHost"] = (o, v) => o with { SwarmHost = Secret(v) },
+        ["callbackHosts"] = (o, v) => o with { CallbackHosts = v.Sequence() },
+    };
+
+    /// <summary>A function's <c>retry:</c> mapping.</summary>
+    internal static YamlKeyTable<RetryPolicy> RetryKeys { get; } = new()
+    {
+        ["attempts"] = (r, v) => r with { MaxAttempts = v.Int(1, 1000) },
+        ["backoff"] = (r, v) => r with { InitialBackoff = v.Duration() },
+        ["maxBackoff"] = (r, v) => r with { MaxBackoff = v.Duration() },
+        ["multiplier"] = (r, v) => r with { Multiplier = v.PositiveDouble() },
+    };
+
+    /// <summary>One function's settings.</summary>
+    internal static YamlKeyTable<FunctionDraft> FunctionKeys { get; } = new()
+    {
+        ["image"] = (d, v) => d.With(f => f with { Image = v.Scalar() }),
+        ["route"] = (d, v) => d.With(f => f with { Route = Route(v) }),
+        ["mode"] = (d, v) => d.With(f => f with { Mode = Mode(v) }),
+        ["backend"] = (d, v) => d.With(f => f with { Backend = Backend(v) }),
+        ["args"] = (d, v) => d.With(f => f with { Arguments = v.Sequence() }),
+        ["env"] = (d, v) => d.With(f => f with { Environment = v.StringMap() }),
+        ["timeout"] = (d, v) => d.With(f => f with { Timeout = v.Duration() }),
+        ["concurrency"] = (d, v) => d.With(f => f with { Concurrency = v.Int(1, 10_000) }),
+        ["queue"] = (d, v) => d.With(f => f with { QueueLength = v.Int(0, 100_000) }),
+        ["maxBody"] = (d, v) => d.With(f => f with { MaxRequestBodyBytes = v.Size() }),
+        ["maxResponse"] = (d, v) => d.With(f => f with { MaxResponseBytes = v.Size() }),
+        ["memory"] = (d, v) => d.With(f => f with { MemoryBytes = v.IsNull ? null : v.Size() }),
+        ["cpus"] = (d, v) => d.With(f => f with { Cpus = v.IsNull ? null : v.PositiveDouble() }),
+        ["pids"] = (d, v) => d.With(f => f with { PidsLimit = v.IsNull ? null : v.Int(1, 1_000_000) }),
+        ["network"] = (d, v) => d.With(f => f with { NetworkMode = v.Scalar() }),
+        ["readOnly"] = (d, v) => d.With(f => f with { ReadOnlyRootFilesystem = v.Bool() }),
+        ["contentType"] = (d, v) => d.With(f => f with { PlainContentType = v.Scalar() }),
+        ["auth"] = (d, v) => d.With(f => f with { RequireAuth = v.Bool() }),
+        ["retry"] = (d, v) => d.With(f => f with { Retry = v.Reader.ReadMapping(v.Node, "'retry'", RetryPolicy.Default, RetryKeys) }),
+        ["dockerAccess"] = (d, v) => DockerAccess(d.Definition, v) with { DockerAccessNode = v.Node },
+    };
+
+    /// <summary>The top level: <c>gateway:</c> and <c>functions:</c>.</summary>
+    internal static YamlKeyTable<RootDraft> RootKeys { get; } = new()
+    {
+        ["gateway"] = (r, v) => r with { Gateway = v.Reader.ReadMapping(v.Node, "'gateway'", GatewayOptions.Empty, GatewayKeys) },
+        ["functions"] = (r, v) => r with { Functions = ReadFunctions(v) },
+    };
 
     /// <summary>Loads and validates a config file.</summary>
     /// <param name="path">Path of functions.yaml.</param>
@@ -33,343 +88,135 @@ public static partial class GatewayConfigLoader
     /// <exception cref="GatewayConfigException">The text is not valid; the message names the line.</exception>
     public static GatewayConfig Parse(string yaml, string source = "functions.yaml")
     {
-        var stream = new YamlStream();
-        try
-        {
-            stream.Load(new StringReader(yaml));
-        }
-        catch (YamlException ex)
-        {
-            // YamlDotNet's own message repeats the position; keep only its reason.
-            var reason = ex.InnerException?.Message ?? ex.Message;
-            var idx = reason.IndexOf("): ", StringComparison.Ordinal);
-            throw new GatewayConfigException(source, (int)ex.Start.Line, (int)ex.Start.Column, idx >= 0 ? reason[(idx + 3)..] : reason, ex);
-        }
-
-        var reader = new Reader(source);
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
-        {
-            throw new GatewayConfigException(source, 1, 1, "the file is empty; expected a 'functions:' mapping");
-        }
-
-        return reader.ReadRoot(stream.Documents[0].RootNode);
+        var reader = new StrictYamlReader(source);
+        var root = reader.LoadRoot(yaml, "a 'functions:' mapping");
+        var draft = reader.ReadMapping(root, "the document", new RootDraft(GatewayOptions.Empty, null), RootKeys);
+        return draft.Functions is { } functions
+            ? new GatewayConfig { Gateway = draft.Gateway, Functions = functions }
+            : throw reader.Error(root, "missing 'functions:' mapping");
     }
 
-    private sealed class Reader(string source)
+    private static Dictionary<string, FunctionDefinition> ReadFunctions(YamlValue functionsValue)
     {
-        public GatewayConfig ReadRoot(YamlNode node)
+        var reader = functionsValue.Reader;
+        var functions = new Dictionary<string, FunctionDefinition>(StringComparer.Ordinal);
+        var routes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (keyNode, value) in reader.Mapping(functionsValue.Node, "'functions'").Children)
         {
-            var root = Mapping(node, "the document");
-            GatewayOptions gateway = GatewayOptions.Empty;
-            Dictionary<string, FunctionDefinition>? functions = null;
-            foreach (var (key, value) in Entries(root, ["gateway", "functions"]))
+            var name = reader.Scalar(keyNode, "function name");
+            if (!FunctionNamePattern().IsMatch(name))
             {
-                if (key == "gateway")
-                {
-                    gateway = ReadGateway(value);
-                }
-                else
-                {
-                    functions = ReadFunctions(value);
-                }
+                throw reader.Error(keyNode, $"function name '{name}' must be lowercase letters, digits, '-', '_' or '.'");
             }
 
-            if (functions is null)
+            var function = ReadFunction(reader, name, value) with { SourceLine = (int)keyNode.Start.Line };
+            if (function.Route is { } route)
             {
-                throw Error(root, "missing 'functions:' mapping");
-            }
-
-            return new GatewayConfig { Gateway = gateway, Functions = functions };
-        }
-
-        private GatewayOptions ReadGateway(YamlNode node)
-        {
-            var options = GatewayOptions.Empty;
-            foreach (var (key, value) in Entries(Mapping(node, "'gateway'"), ["adminToken", "invokeToken", "store", "asyncWorkers", "maxStoredOutput", "swarmHost", "callbackHosts"]))
-            {
-                options = key switch
+                if (routes.TryGetValue(route, out var other))
                 {
-                    "adminToken" => options with { AdminToken = Secret(value, key) },
-                    "invokeToken" => options with { InvokeToken = Secret(value, key) },
-                    "store" => options with { StorePath = Scalar(value, key) },
-                    "asyncWorkers" => options with { AsyncWorkers = Int(value, key, 1, 256) },
-                    "swarmHost" => options with { SwarmHost = Secret(value, key) },
-                    "callbackHosts" => options with { CallbackHosts = Sequence(value, key) },
-                    _ => options with { MaxStoredOutputBytes = Size(value, key) },
-                };
-            }
-
-            return options;
-        }
-
-        private Dictionary<string, FunctionDefinition> ReadFunctions(YamlNode node)
-        {
-            var functions = new Dictionary<string, FunctionDefinition>(StringComparer.Ordinal);
-            var routes = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var (keyNode, value) in Mapping(node, "'functions'").Children)
-            {
-                var name = Scalar(keyNode, "function name");
-                if (!FunctionNamePattern().IsMatch(name))
-                {
-                    throw Error(keyNode, $"function name '{name}' must be lowercase letters, digits, '-', '_' or '.'");
+                    throw reader.Error(value, $"route '{route}' of function '{name}' is already used by function '{other}'");
                 }
 
-                var function = ReadFunction(name, value) with { SourceLine = (int)keyNode.Start.Line };
-                if (function.Route is { } route)
-                {
-                    if (routes.TryGetValue(route, out var other))
-                    {
-                        throw Error(value, $"route '{route}' of function '{name}' is already used by function '{other}'");
-                    }
-
-                    routes[route] = name;
-                }
-
-                functions[name] = function;
+                routes[route] = name;
             }
 
-            return functions;
+            functions[name] = function;
         }
 
-        private static readonly string[] FunctionKeys =
-        [
-            "image", "route", "mode", "backend", "args", "env", "timeout", "concurrency", "queue", "maxBody", "maxResponse",
-            "memory", "cpus", "pids", "network", "readOnly", "contentType", "auth", "retry", "dockerAccess",
-        ];
+        return functions;
+    }
 
-        private FunctionDefinition ReadFunction(string name, YamlNode node)
+    private static FunctionDefinition ReadFunction(StrictYamlReader reader, string name, YamlNode node)
+    {
+        var initial = new FunctionDraft(new FunctionDefinition { Name = name, Image = "" }, null);
+        var (f, accessNode) = reader.ReadMapping(node, $"function '{name}'", initial, FunctionKeys);
+        if (string.IsNullOrWhiteSpace(f.Image))
         {
-            var map = Mapping(node, $"function '{name}'");
-            string? image = null;
-            YamlNode? accessNode = null;
-            var f = new FunctionDefinition { Name = name, Image = "" };
-            foreach (var (key, value) in Entries(map, FunctionKeys))
-            {
-                switch (key)
-                {
-                    case "image": image = Scalar(value, key); break;
-                    case "route": f = f with { Route = Route(value) }; break;
-                    case "mode": f = f with { Mode = Mode(value) }; break;
-                    case "backend": f = f with { Backend = Backend(value) }; break;
-                    case "args": f = f with { Arguments = Sequence(value, key) }; break;
-                    case "env": f = f with { Environment = StringMap(value, key) }; break;
-                    case "timeout": f = f with { Timeout = Duration(value, key) }; break;
-                    case "concurrency": f = f with { Concurrency = Int(value, key, 1, 10_000) }; break;
-                    case "queue": f = f with { QueueLength = Int(value, key, 0, 100_000) }; break;
-                    case "maxBody": f = f with { MaxRequestBodyBytes = Size(value, key) }; break;
-                    case "maxResponse": f = f with { MaxResponseBytes = Size(value, key) }; break;
-                    case "memory": f = f with { MemoryBytes = IsNull(value) ? null : Size(value, key) }; break;
-                    case "cpus": f = f with { Cpus = IsNull(value) ? null : Double(value, key) }; break;
-                    case "pids": f = f with { PidsLimit = IsNull(value) ? null : Int(value, key, 1, 1_000_000) }; break;
-                    case "network": f = f with { NetworkMode = Scalar(value, key) }; break;
-                    case "readOnly": f = f with { ReadOnlyRootFilesystem = Bool(value, key) }; break;
-                    case "contentType": f = f with { PlainContentType = Scalar(value, key) }; break;
-                    case "auth": f = f with { RequireAuth = Bool(value, key) }; break;
-                    case "dockerAccess": f = DockerAccess(f, value); accessNode = value; break;
-                    default: f = f with { Retry = ReadRetry(value) }; break;
-                }
-            }
-
-            if (string.IsNullOrWhiteSpace(image))
-            {
-                throw Error(node, $"function '{name}' needs an 'image:'");
-            }
-
-            if (f.ScopedDockerAccess && f.Backend == FunctionBackend.Swarm)
-            {
-                throw Error(accessNode ?? node, $"function '{name}': 'dockerAccess: scoped' needs the local backend (the scoped socket exists only on the gateway's machine)");
-            }
-
-            return f with { Image = image };
+            throw reader.Error(node, $"function '{name}' needs an 'image:'");
         }
 
-        private FunctionDefinition DockerAccess(FunctionDefinition f, YamlNode node)
+        if (f.ScopedDockerAccess && f.Backend == BackendKind.Swarm)
         {
-            var value = Scalar(node, "dockerAccess");
-            if (value == "none")
-            {
-                return f with { ScopedDockerAccess = false, DockerAccessPolicyPath = null };
-            }
-
-            if (value == "scoped")
-            {
-                return f with { ScopedDockerAccess = true, DockerAccessPolicyPath = null };
-            }
-
-            if (value.StartsWith("scoped:", StringComparison.Ordinal) && value.Length > "scoped:".Length)
-            {
-                var path = Path.GetFullPath(value["scoped:".Length..]);
-                if (!File.Exists(path))
-                {
-                    throw Error(node, $"dockerAccess policy file '{path}' does not exist");
-                }
-
-                return f with { ScopedDockerAccess = true, DockerAccessPolicyPath = path };
-            }
-
-            throw Error(node, $"dockerAccess '{value}' must be none, scoped, or scoped:POLICY.yaml");
+            throw reader.Error(accessNode ?? node, $"function '{name}': 'dockerAccess: scoped' needs the local backend (the scoped socket exists only on the gateway's machine)");
         }
 
-        private RetryPolicy ReadRetry(YamlNode node)
-        {
-            var retry = RetryPolicy.Default;
-            foreach (var (key, value) in Entries(Mapping(node, "'retry'"), ["attempts", "backoff", "maxBackoff", "multiplier"]))
-            {
-                retry = key switch
-                {
-                    "attempts" => retry with { MaxAttempts = Int(value, key, 1, 1000) },
-                    "backoff" => retry with { InitialBackoff = Duration(value, key) },
-                    "maxBackoff" => retry with { MaxBackoff = Duration(value, key) },
-                    _ => retry with { Multiplier = Double(value, key) },
-                };
-            }
+        return f;
+    }
 
-            return retry;
+    private static FunctionDraft DockerAccess(FunctionDefinition f, YamlValue v)
+    {
+        var value = v.Scalar();
+        if (value == "none")
+        {
+            return new(f with { ScopedDockerAccess = false, DockerAccessPolicyPath = null }, null);
         }
 
-        private string Route(YamlNode node)
+        if (value == "scoped")
         {
-            var route = Scalar(node, "route").TrimEnd('/');
-            if (!route.StartsWith('/') || route.Length < 2 || route.Contains('{') || route.Contains('?'))
-            {
-                throw Error(node, $"route '{route}' must start with '/' and be a plain path such as /leftpad");
-            }
-
-            foreach (var reserved in new[] { "/function", "/async-function", "/calls", "/admin", "/dashboard", "/metrics", "/healthz" })
-            {
-                if (route.Equals(reserved, StringComparison.OrdinalIgnoreCase) || route.StartsWith(reserved + "/", StringComparison.OrdinalIgnoreCase))
-                {
-                    throw Error(node, $"route '{route}' is reserved by the gateway ({reserved})");
-                }
-            }
-
-            return route;
+            return new(f with { ScopedDockerAccess = true, DockerAccessPolicyPath = null }, null);
         }
 
-        private FunctionMode Mode(YamlNode node) => Scalar(node, "mode") switch
+        if (value.StartsWith("scoped:", StringComparison.Ordinal) && value.Length > "scoped:".Length)
         {
-            "cgi" => FunctionMode.Cgi,
-            "plain" => FunctionMode.Plain,
-            var other => throw Error(node, $"mode '{other}' is not known; use 'cgi' or 'plain'"),
-        };
-
-        private FunctionBackend Backend(YamlNode node) => Scalar(node, "backend") switch
-        {
-            "local" => FunctionBackend.Local,
-            "swarm" => FunctionBackend.Swarm,
-            var other => throw Error(node, $"backend '{other}' is not known; use 'local' or 'swarm'"),
-        };
-
-        private IEnumerable<(string Key, YamlNode Value)> Entries(YamlMappingNode map, string[] allowed)
-        {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (keyNode, value) in map.Children)
+            var path = Path.GetFullPath(value["scoped:".Length..]);
+            if (!File.Exists(path))
             {
-                var key = Scalar(keyNode, "key");
-                if (!allowed.Contains(key, StringComparer.Ordinal))
-                {
-                    throw Error(keyNode, $"unknown key '{key}'; expected one of: {string.Join(", ", allowed)}");
-                }
+                throw v.Error($"dockerAccess policy file '{path}' does not exist");
+            }
 
-                if (!seen.Add(key))
-                {
-                    throw Error(keyNode, $"duplicate key '{key}'");
-                }
+            return new(f with { ScopedDockerAccess = true, DockerAccessPolicyPath = path }, null);
+        }
 
-                yield return (key, value);
+        throw v.Error($"dockerAccess '{value}' must be none, scoped, or scoped:POLICY.yaml");
+    }
+
+    private static string Route(YamlValue v)
+    {
+        var route = v.Scalar().TrimEnd('/');
+        if (!route.StartsWith('/') || route.Length < 2 || route.Contains('{', StringComparison.Ordinal) || route.Contains('?', StringComparison.Ordinal))
+        {
+            throw v.Error($"route '{route}' must start with '/' and be a plain path such as /leftpad");
+        }
+
+        foreach (var reserved in ReservedRoutes)
+        {
+            if (route.Equals(reserved, StringComparison.OrdinalIgnoreCase) || route.StartsWith(reserved + "/", StringComparison.OrdinalIgnoreCase))
+            {
+                throw v.Error($"route '{route}' is reserved by the gateway ({reserved})");
             }
         }
 
-        private YamlMappingNode Mapping(YamlNode node, string what) =>
-            node as YamlMappingNode ?? throw Error(node, $"{what} must be a mapping (key: value lines)");
+        return route;
+    }
 
-        private string Scalar(YamlNode node, string what) =>
-            node is YamlScalarNode { Value: { } v } ? v : throw Error(node, $"'{what}' must be a single value");
+    private static FunctionMode Mode(YamlValue v) => v.Scalar() switch
+    {
+        "cgi" => FunctionMode.Cgi,
+        "plain" => FunctionMode.Plain,
+        var other => throw v.Error($"mode '{other}' is not known; use 'cgi' or 'plain'"),
+    };
 
-        private static bool IsNull(YamlNode node) => node is YamlScalarNode { Value: null or "" or "null" or "~", Style: ScalarStyle.Plain };
+    private static BackendKind Backend(YamlValue v) => v.Scalar() switch
+    {
+        "local" => BackendKind.Local,
+        "swarm" => BackendKind.Swarm,
+        var other => throw v.Error($"backend '{other}' is not known; use 'local' or 'swarm'"),
+    };
 
-        private string? Secret(YamlNode node, string what)
-        {
-            // ${VAR} keeps tokens out of the file; an unset variable is an error rather than an empty token.
-            var raw = Scalar(node, what);
-            return VariablePattern().Replace(raw, m => System.Environment.GetEnvironmentVariable(m.Groups[1].Value)
-                ?? throw Error(node, $"environment variable '{m.Groups[1].Value}' used by '{what}' is not set"));
-        }
+    private static string Secret(YamlValue v)
+    {
+        // ${VAR} keeps tokens out of the file; an unset variable is an error rather than an empty token.
+        var raw = v.Scalar();
+        return VariablePattern().Replace(raw, m => System.Environment.GetEnvironmentVariable(m.Groups[1].Value)
+            ?? throw v.Error($"environment variable '{m.Groups[1].Value}' used by '{v.Key}' is not set"));
+    }
 
-        private int Int(YamlNode node, string what, int min, int max)
-        {
-            var text = Scalar(node, what);
-            if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
-            {
-                throw Error(node, $"'{what}' must be a whole number from {min} to {max}, not '{text}'");
-            }
+    /// <summary>The top level while it is read.</summary>
+    internal sealed record RootDraft(GatewayOptions Gateway, Dictionary<string, FunctionDefinition>? Functions);
 
-            return value;
-        }
-
-        private double Double(YamlNode node, string what)
-        {
-            var text = Scalar(node, what);
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value <= 0 || double.IsInfinity(value))
-            {
-                throw Error(node, $"'{what}' must be a positive number, not '{text}'");
-            }
-
-            return value;
-        }
-
-        private bool Bool(YamlNode node, string what) => Scalar(node, what) switch
-        {
-            "true" or "yes" or "on" => true,
-            "false" or "no" or "off" => false,
-            var other => throw Error(node, $"'{what}' must be true or false, not '{other}'"),
-        };
-
-        private TimeSpan Duration(YamlNode node, string what)
-        {
-            var text = Scalar(node, what);
-            if (!Quantities.TryParseDuration(text, out var value) || value <= TimeSpan.Zero)
-            {
-                throw Error(node, $"'{what}' must be a positive duration such as 500ms, 10s, 2m or 1h, not '{text}'");
-            }
-
-            return value;
-        }
-
-        private long Size(YamlNode node, string what)
-        {
-            var text = Scalar(node, what);
-            if (!Quantities.TryParseSize(text, out var value) || value <= 0)
-            {
-                throw Error(node, $"'{what}' must be a positive size such as 512k, 10m or 1g, not '{text}'");
-            }
-
-            return value;
-        }
-
-        private List<string> Sequence(YamlNode node, string what) =>
-            node is YamlSequenceNode seq
-                ? seq.Children.Select(c => Scalar(c, what)).ToList()
-                : throw Error(node, $"'{what}' must be a list such as [\"a\", \"b\"]");
-
-        private Dictionary<string, string> StringMap(YamlNode node, string what)
-        {
-            var result = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (k, v) in Mapping(node, $"'{what}'").Children)
-            {
-                var key = Scalar(k, what);
-                if (key.Length == 0 || key.Contains('='))
-                {
-                    throw Error(k, $"'{what}' name '{key}' is not a valid environment variable name");
-                }
-
-                result[key] = IsNull(v) ? "" : Scalar(v, key);
-            }
-
-            return result;
-        }
-
-        private GatewayConfigException Error(YamlNode node, string reason) =>
-            new(source, (int)node.Start.Line, (int)node.Start.Column, reason);
+    /// <summary>A function while it is read, with the node of its <c>dockerAccess:</c> for a later error.</summary>
+    internal sealed record FunctionDraft(FunctionDefinition Definition, YamlNode? DockerAccessNode)
+    {
+        public FunctionDraft With(Func<FunctionDefinition, FunctionDefinition> change) => this with { Definition = change(Definition) };
     }
 }

@@ -1,7 +1,7 @@
 namespace ServerlessDocker.Gateway.Configuration;
 
 /// <summary>Where the gateway reads its current functions from; a file source swaps the config when the file changes.</summary>
-public interface IGatewayConfigSource
+internal interface IGatewayConfigSource
 {
     /// <summary>The config in force.</summary>
     GatewayConfig Current { get; }
@@ -12,7 +12,7 @@ public interface IGatewayConfigSource
 
 /// <summary>A fixed config, for apps that map functions in code.</summary>
 /// <param name="config">The config.</param>
-public sealed class StaticGatewayConfigSource(GatewayConfig config) : IGatewayConfigSource
+internal sealed class StaticGatewayConfigSource(GatewayConfig config) : IGatewayConfigSource
 {
     /// <inheritdoc />
     public GatewayConfig Current { get; } = config;

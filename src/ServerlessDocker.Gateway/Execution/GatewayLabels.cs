@@ -1,7 +1,7 @@
 namespace ServerlessDocker.Gateway.Execution;
 
 /// <summary>Labels the gateway puts on the containers it starts (besides the core's <c>io.sdock.*</c> labels).</summary>
-public static class GatewayLabels
+internal static class GatewayLabels
 {
     /// <summary>The function a container serves.</summary>
     public const string Function = "io.sdock.gateway.function";

@@ -33,8 +33,14 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The first address.</summary>
     public Uri BaseAddress => Addresses[0];
 
-    /// <summary>The config in force and the last rejected reload, if any.</summary>
-    public IGatewayConfigSource Config => _config;
+    /// <summary>The functions.yaml in force (a rejected reload leaves the previous one).</summary>
+    public GatewayConfig CurrentConfig => _config.Current;
+
+    /// <summary>Why the last reload of functions.yaml was rejected (with its line), or null.</summary>
+    public string? LastConfigError => _config.LastError;
+
+    /// <summary>The config source, for the gateway's own tests.</summary>
+    internal IGatewayConfigSource Config => _config;
 
     /// <summary>Loads the config (it must be valid), binds the address and starts serving.</summary>
     /// <param name="options">What to serve and where.</param>

@@ -2,9 +2,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using ServerlessDocker.Gateway.Async;
 using ServerlessDocker.Gateway.Configuration;
 using ServerlessDocker.Gateway.Observability;
+using ServerlessDocker.Gateway.Triggers.Async;
+using ServerlessDocker.Gateway.Triggers.Http;
 
 namespace ServerlessDocker.Gateway.Http;
 

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using ServerlessDocker.Gateway.Async;
 using ServerlessDocker.Gateway.Dashboard;
+using ServerlessDocker.Gateway.Triggers.Async;
+using ServerlessDocker.Gateway.Triggers.Http;
 
 namespace ServerlessDocker.Gateway.Http;
 

@@ -1,10 +1,12 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using ServerlessDocker.Gateway.Async;
 using ServerlessDocker.Gateway.Configuration;
 using ServerlessDocker.Gateway.Execution;
+using ServerlessDocker.Gateway.Functions;
 using ServerlessDocker.Gateway.Observability;
+using ServerlessDocker.Gateway.Triggers.Async;
+using ServerlessDocker.Gateway.Triggers.Http;
 
 namespace ServerlessDocker.Gateway.Http;
 
@@ -34,7 +36,9 @@ public static class ContainerFunctionsServiceCollectionExtensions
         services.AddSingleton(_ => new InvocationLog());
         services.AddSingleton<SwarmBackendProvider>();
         services.AddSingleton<ScopedAccessProvider>();
-        services.AddSingleton<FunctionExecutor>();
+        services.AddSingleton<FunctionCommandFactory>();
+        services.AddSingleton<IFunctionRunner, FunctionExecutor>();
+        services.AddSingleton<FunctionInvoker>();
         services.AddSingleton<FunctionRequestHandler>();
         services.AddSingleton(sp =>
         {

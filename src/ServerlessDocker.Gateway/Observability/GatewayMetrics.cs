@@ -1,5 +1,6 @@
 using Prometheus;
 using ServerlessDocker.Gateway.Execution;
+using ServerlessDocker.Gateway.Functions;
 
 namespace ServerlessDocker.Gateway.Observability;
 
@@ -44,7 +45,7 @@ internal sealed class GatewayMetrics
 
     public void Observe(string function, InvocationKind kind, int status, TimeSpan duration)
     {
-        Invocations.WithLabels(function, kind == InvocationKind.Sync ? "sync" : "async", status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
+        Invocations.WithLabels(function, kind.ToString().ToLowerInvariant(), status.ToString(System.Globalization.CultureInfo.InvariantCulture)).Inc();
         Duration.WithLabels(function).Observe(duration.TotalSeconds);
     }
 }

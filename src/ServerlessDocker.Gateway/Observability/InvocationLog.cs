@@ -1,9 +1,10 @@
-using ServerlessDocker.Gateway.Execution;
+using ServerlessDocker.Gateway.Configuration;
+using ServerlessDocker.Gateway.Functions;
 
 namespace ServerlessDocker.Gateway.Observability;
 
 /// <summary>The most recent calls, in memory (a ring of <c>capacity</c> entries), for the dashboard and admin API.</summary>
-public sealed class InvocationLog(int capacity = 200)
+internal sealed class InvocationLog(int capacity = 200)
 {
     private readonly LinkedList<InvocationRecord> _records = new();
     private readonly Lock _lock = new();
@@ -52,13 +53,13 @@ public sealed class InvocationLog(int capacity = 200)
         }
     }
 
-    internal static InvocationRecord From(ExecutionRequest request, ExecutionResult result, DateTimeOffset startedAt) => new()
+    internal static InvocationRecord From(FunctionDefinition fn, InvocationInput input, InvocationKind kind, InvocationResult result, DateTimeOffset startedAt) => new()
     {
-        Id = request.CallId,
-        Function = request.Function.Name,
-        Kind = request.Kind,
-        Method = request.Request.Method,
-        Path = request.Request.Path,
+        Id = input.CallId,
+        Function = fn.Name,
+        Kind = kind,
+        Method = input.Request.Method,
+        Path = input.Request.Path,
         StartedAt = startedAt,
         Status = result.StatusCode,
         ExitCode = result.ExitCode,

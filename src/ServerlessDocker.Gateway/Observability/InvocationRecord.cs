@@ -1,9 +1,9 @@
-using ServerlessDocker.Gateway.Execution;
+using ServerlessDocker.Gateway.Functions;
 
 namespace ServerlessDocker.Gateway.Observability;
 
 /// <summary>One finished (or running) call as the dashboard and admin API show it.</summary>
-public sealed record InvocationRecord
+internal sealed record InvocationRecord
 {
     /// <summary>The X-Call-Id.</summary>
     public required string Id { get; init; }

@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using ServerlessDocker.Gateway.Async;
 using ServerlessDocker.Gateway.Cgi;
+using ServerlessDocker.Gateway.Http;
+using ServerlessDocker.Gateway.Triggers.Http;
 
-namespace ServerlessDocker.Gateway.Http;
+namespace ServerlessDocker.Gateway.Triggers.Async;
 
 /// <summary><c>POST /async-function/{name}</c> (202 + X-Call-Id) and <c>GET /calls/{id}</c>.</summary>
 internal static class AsyncEndpoints

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using ServerlessDocker.Gateway.Http;
 
-namespace ServerlessDocker.Gateway.Async;
+namespace ServerlessDocker.Gateway.Triggers.Async;
 
 /// <summary>POSTs a finished asynchronous call's result to its X-Callback-Url (OpenFaaS's header names).</summary>
 internal sealed class CallbackSender(CallStore store, FunctionRouter router, TimeProvider time, ILogger<CallbackSender> logger) : IDisposable

@@ -1,22 +1,20 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using ServerlessDocker.Gateway.Execution;
+using ServerlessDocker.Gateway.Functions;
 using ServerlessDocker.Gateway.Http;
 using ServerlessDocker.Gateway.Observability;
 
-namespace ServerlessDocker.Gateway.Async;
+namespace ServerlessDocker.Gateway.Triggers.Async;
 
 /// <summary>
-/// Runs stored asynchronous calls: up to <c>asyncWorkers</c> at a time, each within its function's concurrency limit,
-/// retrying failures with the function's backoff, then POSTing the result to the call's X-Callback-Url.
+/// The async trigger: runs stored calls through the invoker, up to <c>asyncWorkers</c> at a time, with a buffer as the
+/// sink; retries failures with the function's backoff, then POSTs the result to the call's X-Callback-Url.
 /// </summary>
 internal sealed class AsyncCallWorker(
     CallStore store,
-    FunctionExecutor executor,
-    FunctionConcurrency concurrency,
+    FunctionInvoker invoker,
     FunctionRouter router,
     GatewayMetrics metrics,
-    InvocationLog log,
     CallbackSender callbacks,
     ContainerFunctionsOptions options,
     TimeProvider time,
@@ -113,48 +111,19 @@ internal sealed class AsyncCallWorker(
             return;
         }
 
-        using var lease = await concurrency.AcquireAsync(fn, fn.Timeout, time, stoppingToken).ConfigureAwait(false);
-        if (lease is null)
+        var sink = new BufferedResponseSink(router.Gateway.MaxStoredOutputBytes);
+        var input = new InvocationInput(call.Id, call.Request, call.ScriptName, call.PathInfo, call.Body.Length == 0 ? null : new MemoryStream(call.Body), call.Body.Length, call.PassAuthorization);
+        var result = await invoker.InvokeAsync(fn, input, sink, InvocationKind.Async, stoppingToken).ConfigureAwait(false);
+        stoppingToken.ThrowIfCancellationRequested();
+        if (result.Outcome == InvocationOutcome.Busy)
         {
             // Busy is not a failure of the call (openfaas/faas#1618): wait for a slot without spending an attempt.
             await store.RequeueAsync(call.Id, time.GetUtcNow() + TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
             return;
         }
 
-        var startedAt = time.GetUtcNow();
-        var sink = new BufferedResponseSink(router.Gateway.MaxStoredOutputBytes);
-        var exec = new ExecutionRequest(fn, call.Request, call.ScriptName, call.PathInfo, call.Body.Length == 0 ? null : new MemoryStream(call.Body), call.Body.Length, call.Id, call.PassAuthorization, InvocationKind.Async);
-        var inFlight = metrics.InFlight.WithLabels(fn.Name);
-        inFlight.Inc();
-        ExecutionResult result;
-        try
-        {
-            result = await executor.ExecuteAsync(exec, sink, stoppingToken).ConfigureAwait(false);
-            for (var hop = 0; result.LocalRedirect is { } location && hop < 5; hop++)
-            {
-                var redirected = call.Request.ForLocalRedirect(location);
-                if (router.Resolve(redirected.Path) is not { } target)
-                {
-                    sink.Start(302, [new("Location", location)]);
-                    result = result with { StatusCode = 302, LocalRedirect = null };
-                    break;
-                }
-
-                exec = exec with { Function = target.Function, Request = redirected, ScriptName = target.ScriptName, PathInfo = target.PathInfo, Body = null, ContentLength = null };
-                result = await executor.ExecuteAsync(exec, sink, stoppingToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            inFlight.Dec();
-        }
-
-        stoppingToken.ThrowIfCancellationRequested();
-        metrics.Observe(fn.Name, InvocationKind.Async, result.StatusCode, result.Duration);
-        log.Record(InvocationLog.From(exec, result, startedAt));
-
         var attempts = call.Attempts + 1;
-        var failed = IsFailure(result.StatusCode) || sink.Aborted;
+        var failed = result.IsFailure || sink.Aborted;
         var now = time.GetUtcNow();
         var next = failed ? fn.Retry.NextAttemptAt(time, attempts) : null;
         var updated = call with
@@ -180,7 +149,4 @@ internal sealed class AsyncCallWorker(
 
         await callbacks.DeliverAsync(updated, stoppingToken).ConfigureAwait(false);
     }
-
-    /// <summary>Retry on gateway-side or function-side failure; a 4xx the program chose is an answer, not a failure.</summary>
-    internal static bool IsFailure(int status) => status >= 500 || status is 408 or 429 or 0;
 }

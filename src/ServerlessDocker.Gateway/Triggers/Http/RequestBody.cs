@@ -1,7 +1,7 @@
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http;
 
-namespace ServerlessDocker.Gateway.Http;
+namespace ServerlessDocker.Gateway.Triggers.Http;
 
 /// <summary>The request body a call gets on stdin, after the size check.</summary>
 /// <param name="Stream">The body, or null when there is none.</param>

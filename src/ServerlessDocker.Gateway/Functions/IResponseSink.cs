@@ -1,4 +1,4 @@
-namespace ServerlessDocker.Gateway.Execution;
+namespace ServerlessDocker.Gateway.Functions;
 
 /// <summary>Where a call's response goes: the live HTTP response (sync) or a buffer (async).</summary>
 internal interface IResponseSink

@@ -1,4 +1,4 @@
-namespace ServerlessDocker.Gateway.Async;
+namespace ServerlessDocker.Gateway.Triggers.Async;
 
 /// <summary>
 /// Decides whether an <c>X-Callback-Url</c> may be used: absolute http(s), no user info, and a host listed in

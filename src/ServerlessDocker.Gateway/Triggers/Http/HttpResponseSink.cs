@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
+using ServerlessDocker.Gateway.Functions;
 
-namespace ServerlessDocker.Gateway.Execution;
+namespace ServerlessDocker.Gateway.Triggers.Http;
 
 /// <summary>Streams a call's response to the HTTP client as the function produces it.</summary>
 internal sealed class HttpResponseSink(HttpContext context) : IResponseSink

@@ -1,9 +1,9 @@
 using ServerlessDocker.Gateway.Cgi;
 
-namespace ServerlessDocker.Gateway.Async;
+namespace ServerlessDocker.Gateway.Triggers.Async;
 
 /// <summary>State of an asynchronous call.</summary>
-public enum AsyncCallStatus
+internal enum AsyncCallStatus
 {
     /// <summary>Accepted, waiting to run (or waiting for its next attempt).</summary>
     Queued,
@@ -19,7 +19,7 @@ public enum AsyncCallStatus
 }
 
 /// <summary>An asynchronous call as stored (it survives gateway restarts).</summary>
-public sealed record AsyncCall
+internal sealed record AsyncCall
 {
     /// <summary>The X-Call-Id.</summary>
     public required string Id { get; init; }

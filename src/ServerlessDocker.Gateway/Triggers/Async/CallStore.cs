@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using ServerlessDocker.Gateway.Cgi;
 
-namespace ServerlessDocker.Gateway.Async;
+namespace ServerlessDocker.Gateway.Triggers.Async;
 
 /// <summary>
 /// Asynchronous calls in SQLite. A call is written before the client gets its 202, so a gateway restart loses none;

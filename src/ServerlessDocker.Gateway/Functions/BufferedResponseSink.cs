@@ -1,4 +1,4 @@
-namespace ServerlessDocker.Gateway.Execution;
+namespace ServerlessDocker.Gateway.Functions;
 
 /// <summary>Keeps a call's response in memory (asynchronous calls), up to a limit; the rest is counted, not kept.</summary>
 internal sealed class BufferedResponseSink(long limit) : IResponseSink

@@ -1,0 +1,29 @@
+using ServerlessDocker.Gateway.Cgi;
+using ServerlessDocker.Gateway.Http;
+
+namespace ServerlessDocker.Gateway.Functions;
+
+/// <summary>What a trigger hands the invoker: the request as CGI sees it, its body, and the call's id.</summary>
+/// <param name="CallId">The X-Call-Id; also a label on the container.</param>
+/// <param name="Request">The request as the CGI program sees it.</param>
+/// <param name="ScriptName"><c>SCRIPT_NAME</c>: the prefix that selected the function.</param>
+/// <param name="PathInfo"><c>PATH_INFO</c>: the rest of the path.</param>
+/// <param name="Body">The request body for stdin, or null for none.</param>
+/// <param name="ContentLength">The body's length when known.</param>
+/// <param name="PassAuthorization">Whether the function may see the Authorization header (false when it carried a gateway token).</param>
+/// <param name="RunName">A deterministic container name, or null for a generated one. A name is a claim (a second run
+/// with it gets <see cref="InvocationOutcome.NameTaken"/>): how a scheduler makes a run happen once.</param>
+internal sealed record InvocationInput(
+    string CallId,
+    CgiRequest Request,
+    string ScriptName,
+    string PathInfo,
+    Stream? Body,
+    long? ContentLength,
+    bool PassAuthorization,
+    string? RunName = null)
+{
+    /// <summary>The input of a local redirect (RFC 3875 §6.2.2): a GET of <paramref name="target"/>, without a body.</summary>
+    public InvocationInput ForLocalRedirect(CgiRequest redirected, RouteMatch target) =>
+        this with { Request = redirected, ScriptName = target.ScriptName, PathInfo = target.PathInfo, Body = null, ContentLength = null, RunName = null };
+}
