@@ -131,7 +131,7 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
     /// <summary>Force-removes the containers, volumes and networks of a scope's subtree (best effort).</summary>
     internal async Task RemoveLeftoversAsync(ProxyScope scope)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60), Options.TimeProvider);
         try
         {
             foreach (var container in await Engine.ListContainersAsync(scope.OwnerFilter, timeout.Token).ConfigureAwait(false))

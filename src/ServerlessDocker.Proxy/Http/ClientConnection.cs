@@ -299,7 +299,7 @@ internal sealed class ClientConnection
         await toClient.ConfigureAwait(false);
 
         // The engine has finished sending; give the client a moment to finish its side, then tear down.
-        if (await Task.WhenAny(toUpstream, Task.Delay(HijackDrainGrace, cancellationToken)).ConfigureAwait(false) != toUpstream)
+        if (await Task.WhenAny(toUpstream, Task.Delay(HijackDrainGrace, _scope.Proxy.Options.TimeProvider, cancellationToken)).ConfigureAwait(false) != toUpstream)
         {
             await linked.CancelAsync().ConfigureAwait(false);
         }

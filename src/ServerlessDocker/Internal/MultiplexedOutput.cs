@@ -11,17 +11,9 @@ internal static class MultiplexedOutput
     /// <summary>Copies every frame into the run's stdout or stderr until the stream ends.</summary>
     public static async Task CopyAsync(MultiplexedStream stream, FunctionRunContext context, CancellationToken cancellationToken)
     {
-        var buffer = new byte[BufferSize];
-        while (true)
+        await foreach (var (isStderr, chunk) in ReadFramesAsync(stream, cancellationToken).ConfigureAwait(false))
         {
-            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
-            if (read.EOF)
-            {
-                return;
-            }
-
-            var chunk = buffer.AsMemory(0, read.Count);
-            await (read.Target == MultiplexedStream.TargetStream.StandardError
+            await (isStderr
                 ? context.WriteStandardErrorAsync(chunk, cancellationToken)
                 : context.WriteStandardOutputAsync(chunk, cancellationToken)).ConfigureAwait(false);
         }
@@ -31,17 +23,10 @@ internal static class MultiplexedOutput
     public static async Task CopyToStreamsAsync(
         MultiplexedStream stream, Stream standardOutput, Stream standardError, CancellationToken cancellationToken)
     {
-        var buffer = new byte[BufferSize];
-        while (true)
+        await foreach (var (isStderr, chunk) in ReadFramesAsync(stream, cancellationToken).ConfigureAwait(false))
         {
-            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
-            if (read.EOF)
-            {
-                break;
-            }
-
-            var target = read.Target == MultiplexedStream.TargetStream.StandardError ? standardError : standardOutput;
-            await target.WriteAsync(buffer.AsMemory(0, read.Count), cancellationToken).ConfigureAwait(false);
+            var target = isStderr ? standardError : standardOutput;
+            await target.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
             await target.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
     }
@@ -52,17 +37,9 @@ internal static class MultiplexedOutput
     {
         var stdout = new LineSplitter(line => new StandardOutputContainerEvent(line));
         var stderr = new LineSplitter(line => new StandardErrorContainerEvent(line));
-        var buffer = new byte[BufferSize];
-        while (true)
+        await foreach (var (isStderr, chunk) in ReadFramesAsync(stream, cancellationToken).ConfigureAwait(false))
         {
-            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
-            if (read.EOF)
-            {
-                break;
-            }
-
-            var splitter = read.Target == MultiplexedStream.TargetStream.StandardError ? stderr : stdout;
-            foreach (var e in splitter.Push(buffer.AsSpan(0, read.Count)))
+            foreach (var e in (isStderr ? stderr : stdout).Push(chunk.Span))
             {
                 yield return e;
             }
@@ -71,6 +48,23 @@ internal static class MultiplexedOutput
         foreach (var e in stdout.Flush().Concat(stderr.Flush()))
         {
             yield return e;
+        }
+    }
+
+    /// <summary>Yields each frame; the chunk is only valid until the next one is read.</summary>
+    private static async IAsyncEnumerable<(bool IsStandardError, ReadOnlyMemory<byte> Chunk)> ReadFramesAsync(
+        MultiplexedStream stream, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var buffer = new byte[BufferSize];
+        while (true)
+        {
+            var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+            if (read.EOF)
+            {
+                yield break;
+            }
+
+            yield return (read.Target == MultiplexedStream.TargetStream.StandardError, buffer.AsMemory(0, read.Count));
         }
     }
 }

@@ -19,8 +19,8 @@ internal sealed class SwarmRun(
             .WaitForExitAsync(image, serviceId, createdAt, context.ReportId, cancellationToken).ConfigureAwait(false);
 
         // The task is done and its node is up: the logs are complete. Bounded all the same, a node can still vanish.
-        using var logCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        logCts.CancelAfter(options.LogReadTimeout);
+        using var logTimeout = new CancellationTokenSource(options.LogReadTimeout, backend.Time);
+        using var logCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, logTimeout.Token);
         try
         {
             using var logs = await SwarmLogReader.OpenAsync(backend.Client, backend.Endpoint, serviceId, follow: false, logCts.Token)
