@@ -28,7 +28,7 @@ public static class Sdock
     public static Task<ProcessResult> RunAsync(
         string[] arguments, CancellationToken cancellationToken, string? standardInput = null,
         IReadOnlyDictionary<string, string>? environment = null) =>
-        ProcessRunner.RunAsync(Path.Combine(Repository.Root, "sdock"), arguments, cancellationToken, standardInput, environment, Repository.Root);
+        ProcessRunner.RunAsync(Path.Combine(RepositoryRoot.Path, "sdock"), arguments, cancellationToken, standardInput, environment, RepositoryRoot.Path);
 }
 
 /// <summary>`sdock` driven as a process: output, exit codes, stdin, timeouts and errors as a user sees them.

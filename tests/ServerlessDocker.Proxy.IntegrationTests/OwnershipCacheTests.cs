@@ -37,8 +37,8 @@ public sealed class OwnershipCacheTests(ProxyEnvironment environment)
 
         Assert.Equal(204, (await RawHttp.SendAsync(b.SocketPath, "DELETE", $"/v1.41/containers/{second}?force=1", cancellationToken: ct)).Status);
         Assert.False(environment.Proxy.Engine.Containers.TryGet(second, out _), "a delete through the proxy must evict the entry");
-        Assert.Empty(await DockerCli.ContainersWithLabelAsync("io.sdock.proxy.scope=" + a.Path, ct));
-        Assert.Empty(await DockerCli.ContainersWithLabelAsync("io.sdock.proxy.scope=" + b.Path, ct));
+        Assert.Empty(await DockerCli.ContainerIdsAsync("io.sdock.proxy.scope=" + a.Path, ct));
+        Assert.Empty(await DockerCli.ContainerIdsAsync("io.sdock.proxy.scope=" + b.Path, ct));
     }
 
     [Fact(Timeout = 60000)]

@@ -36,7 +36,7 @@ public sealed class SdockCliTests(ProxyEnvironment environment)
 
         Assert.Equal(0, process.ExitCode);
         Assert.False(File.Exists(socket), "the tenant socket survived sdock proxy");
-        Assert.Empty(await DockerCli.ContainersWithLabelAsync($"io.sdock.proxy.scope.0={scope}", ct));
+        Assert.Empty(await DockerCli.ContainerIdsAsync($"io.sdock.proxy.scope.0={scope}", ct));
     }
 
     [Fact(Timeout = 120000)]
@@ -53,6 +53,6 @@ public sealed class SdockCliTests(ProxyEnvironment environment)
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains($"child 3 says {word}", run.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("left 1 child running", run.StandardOutput, StringComparison.Ordinal);
-        Assert.Empty(await DockerCli.ContainersWithLabelAsync($"io.sdock.example.word={word}", ct));
+        Assert.Empty(await DockerCli.ContainerIdsAsync($"io.sdock.example.word={word}", ct));
     }
 }

@@ -25,7 +25,7 @@ public sealed class SocketInjectionTests(ProxyEnvironment environment)
         Assert.Contains($"nested-{marker}", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("victim-protected", result.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("DOCKER_HOST=unix:///var/run/docker.sock", result.StandardOutput, StringComparison.Ordinal);
-        Assert.Empty(await DockerCli.ContainersWithLabelAsync($"leak={marker}", ct));
+        Assert.Empty(await DockerCli.ContainerIdsAsync($"leak={marker}", ct));
         Assert.DoesNotContain(environment.Proxy.Scopes, s => s.Name.StartsWith("fn-", StringComparison.Ordinal) && !scopesBefore.Contains(s.Path));
         // The function's own docker client went through its fn- scope, not around it.
         Assert.Contains(environment.Audit.Lines, l => l.Contains("\"scope\":\"fn-", StringComparison.Ordinal) && l.Contains("/containers/create", StringComparison.Ordinal));

@@ -9,12 +9,19 @@ public sealed record ProcessResult(int ExitCode, string StandardOutput, string S
     /// <inheritdoc />
     public override string ToString() =>
         $"exit {ExitCode} after {Elapsed.TotalSeconds:0.0}s\n--- stdout ---\n{StandardOutput}\n--- stderr ---\n{StandardError}";
+
+    /// <summary>The exit code and both streams as one text (standard output first).</summary>
+    public void Deconstruct(out int exitCode, out string output)
+    {
+        exitCode = ExitCode;
+        output = StandardOutput + StandardError;
+    }
 }
 
-/// <summary>Runs a child process to completion, with optional stdin, and kills it when the token fires.
-/// Shared by the integration test projects (linked into each).</summary>
+/// <summary>Runs a child process to completion, with optional stdin, and kills it when the token fires.</summary>
 public static class ProcessRunner
 {
+    /// <summary>Runs <paramref name="fileName"/> to completion; the token kills the whole process tree.</summary>
     public static async Task<ProcessResult> RunAsync(
         string fileName, IEnumerable<string> arguments, CancellationToken cancellationToken,
         string? standardInput = null, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null)

@@ -1,8 +1,9 @@
-namespace ServerlessDocker.Gateway.IntegrationTests;
+namespace ServerlessDocker.Testing;
 
 /// <summary>Polls a condition that becomes true asynchronously (a reload, a queued call, a removal).</summary>
-internal static class Eventually
+public static class Eventually
 {
+    /// <summary>Returns once <paramref name="condition"/> holds; fails the test naming <paramref name="what"/> after <paramref name="within"/>.</summary>
     public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan within, CancellationToken cancellationToken)
     {
         var watch = System.Diagnostics.Stopwatch.StartNew();
