@@ -56,7 +56,7 @@ public sealed class CliConventionTests(EngineFixture engine, SdockFixture sdock)
 
         var r = await ProcessRunner.RunAsync("bash",
             ["-c", $"./sdock run {labels} --network none busybox yes | head -1; echo \"sdock=${{PIPESTATUS[0]}}\""],
-            Ct, workingDirectory: Repository.Root);
+            Ct, workingDirectory: RepositoryRoot.Path);
 
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal("y\nsdock=141\n", r.StandardOutput);
@@ -134,7 +134,7 @@ public sealed class CliConventionTests(EngineFixture engine, SdockFixture sdock)
 
     private static Process Start(string[] arguments)
     {
-        var info = new ProcessStartInfo(Path.Combine(Repository.Root, "sdock")) { WorkingDirectory = Repository.Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        var info = new ProcessStartInfo(Path.Combine(RepositoryRoot.Path, "sdock")) { WorkingDirectory = RepositoryRoot.Path, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in arguments)
         {
             info.ArgumentList.Add(a);
