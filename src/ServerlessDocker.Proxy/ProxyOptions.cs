@@ -13,8 +13,8 @@ public sealed record ProxyOptions
     /// <summary>Where audit lines (JSON) are written; null for none.</summary>
     public TextWriter? AuditLog { get; init; }
 
-    /// <summary>Directory for sockets the proxy names itself (child scopes). Created with mode 0700 if missing.</summary>
-    public string SocketDirectory { get; init; } = Path.Combine(Path.GetTempPath(), "sdock-proxy");
+    /// <summary>Directory for sockets the proxy names itself (child scopes), one per user. Created with mode 0700 if missing.</summary>
+    public string SocketDirectory { get; init; } = Path.Combine(Path.GetTempPath(), $"sdock-proxy-{Environment.UserName}");
 
     /// <summary>Clock for audit timestamps.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
