@@ -96,6 +96,7 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
         await _eventMonitor.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         Engine.Dispose();
         _stopping.Dispose();
+        _createLock.Dispose();
     }
 
     internal Task<ProxyScope> CreateScopeAsync(string name, string? socketPath, ProxyPolicy? policy, bool removeLeftovers, CancellationToken cancellationToken)

@@ -41,7 +41,7 @@ internal static class DashboardEndpoints
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "no-referrer";
-            await inner.ExecuteAsync(httpContext);
+            await inner.ExecuteAsync(httpContext).ConfigureAwait(false);
         }
     }
 }

@@ -23,11 +23,11 @@ internal static class AdminApi
             var token = ctx.HttpContext.RequestServices.GetRequiredService<FunctionRouter>().Gateway.AdminToken;
             if (token is null || !BearerToken.Matches(ctx.HttpContext.Request, token))
             {
-                await BearerToken.WriteUnauthorizedAsync(ctx.HttpContext, token is null ? "the admin API (disabled: set gateway.adminToken)" : "the admin API");
+                await BearerToken.WriteUnauthorizedAsync(ctx.HttpContext, token is null ? "the admin API (disabled: set gateway.adminToken)" : "the admin API").ConfigureAwait(false);
                 return Results.Empty;
             }
 
-            return await next(ctx);
+            return await next(ctx).ConfigureAwait(false);
         });
 
         admin.MapGet("/status", (IGatewayConfigSource config, FunctionRouter router) => Results.Json(new
@@ -66,14 +66,14 @@ internal static class AdminApi
                 return Results.NotFound($"no function named '{name}'");
             }
 
-            await handler.HandleAsync(context, fn, "/function/" + name, "", skipInvokeAuth: true);
+            await handler.HandleAsync(context, fn, "/function/" + name, "", skipInvokeAuth: true).ConfigureAwait(false);
             return Results.Empty;
         });
 
         admin.MapGet("/calls", async (InvocationLog log, CallStore store, string? function, int? limit, CancellationToken ct) =>
         {
             var take = Math.Clamp(limit ?? 50, 1, 500);
-            var asyncCalls = await store.RecentAsync(take, ct);
+            var asyncCalls = await store.RecentAsync(take, ct).ConfigureAwait(false);
             return Results.Json(new
             {
                 calls = log.Recent(function, take).Select(Summary),
@@ -91,7 +91,7 @@ internal static class AdminApi
 
         admin.MapGet("/calls/{id}", async (string id, InvocationLog log, CallStore store, CancellationToken ct) =>
             log.Find(id) is { } record ? Results.Json(record)
-            : await store.GetAsync(id, ct) is { } call ? Results.Json(AsyncEndpoints.ToView(call))
+            : await store.GetAsync(id, ct).ConfigureAwait(false) is { } call ? Results.Json(AsyncEndpoints.ToView(call))
             : Results.NotFound($"no call '{id}'"));
 
         admin.MapGet("/logs/{function}", (string function, InvocationLog log, int? limit) =>

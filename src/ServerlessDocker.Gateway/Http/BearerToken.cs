@@ -25,6 +25,6 @@ internal static class BearerToken
         context.Response.StatusCode = StatusCodes.Status401Unauthorized;
         context.Response.Headers.WWWAuthenticate = $"Bearer realm=\"{realm}\"";
         context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync($"401 a valid 'Authorization: Bearer <token>' header is required for {realm}\n", context.RequestAborted);
+        await context.Response.WriteAsync($"401 a valid 'Authorization: Bearer <token>' header is required for {realm}\n", context.RequestAborted).ConfigureAwait(false);
     }
 }

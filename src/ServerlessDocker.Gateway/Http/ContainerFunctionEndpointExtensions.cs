@@ -41,7 +41,7 @@ public static class ContainerFunctionEndpointExtensions
             // SCRIPT_NAME + PATH_INFO = the request path, as RFC 3875 §4.1.13 wants.
             var scriptName = rest.Length > 0 && path.Value!.EndsWith(rest, StringComparison.Ordinal) ? path.Value[..^rest.Length] : path.Value!;
             var handler = context.RequestServices.GetRequiredService<FunctionRequestHandler>();
-            await handler.HandleAsync(context, fn, scriptName.TrimEnd('/'), rest, skipInvokeAuth: false);
+            await handler.HandleAsync(context, fn, scriptName.TrimEnd('/'), rest, skipInvokeAuth: false).ConfigureAwait(false);
         });
     }
 
@@ -56,7 +56,7 @@ public static class ContainerFunctionEndpointExtensions
         endpoints.MapGet("/healthz", () => Results.Text("ok\n"));
         endpoints.MapGet("/metrics", MetricsEndpoint.WriteAsync);
         endpoints.MapGet("/", () => Results.Redirect("/dashboard"));
-        endpoints.Map("/function/{name}/{**path}", async (HttpContext context, string name) => await ServeByPathAsync(context));
+        endpoints.Map("/function/{name}/{**path}", async (HttpContext context, string name) => await ServeByPathAsync(context).ConfigureAwait(false));
         endpoints.MapPost("/async-function/{name}/{**path}", AsyncEndpoints.AcceptAsync);
         endpoints.MapGet("/calls/{id}", AsyncEndpoints.GetCallAsync);
         endpoints.MapAdminApi();
@@ -77,12 +77,12 @@ public static class ContainerFunctionEndpointExtensions
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             context.Response.ContentType = "text/plain; charset=utf-8";
             context.Response.Headers.XContentTypeOptions = "nosniff";
-            await context.Response.WriteAsync($"404 no function is served at '{path}'\n", context.RequestAborted);
+            await context.Response.WriteAsync($"404 no function is served at '{path}'\n", context.RequestAborted).ConfigureAwait(false);
             return;
         }
 
         var handler = context.RequestServices.GetRequiredService<FunctionRequestHandler>();
-        await handler.HandleAsync(context, match.Function, match.ScriptName, match.PathInfo, skipInvokeAuth: false);
+        await handler.HandleAsync(context, match.Function, match.ScriptName, match.PathInfo, skipInvokeAuth: false).ConfigureAwait(false);
     }
 
     private static string LiteralPrefix(RoutePattern pattern)

@@ -13,6 +13,6 @@ internal static class MetricsEndpoint
         // gateway's service provider, and MapFunctionGateway may be mapped before the container is final.
         var metrics = context.RequestServices.GetRequiredService<GatewayMetrics>();
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-        await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+        await metrics.Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted).ConfigureAwait(false);
     }
 }

@@ -30,8 +30,11 @@ public abstract class PipeSource
     /// <summary>Feeds the contents of a file.</summary>
     public static PipeSource FromFile(string path) => new DelegateSource(async (destination, ct) =>
     {
-        await using var file = File.OpenRead(path);
-        await file.CopyToAsync(destination, ct).ConfigureAwait(false);
+        var file = File.OpenRead(path);
+        await using (file.ConfigureAwait(false))
+        {
+            await file.CopyToAsync(destination, ct).ConfigureAwait(false);
+        }
     });
 
     /// <summary>Feeds the stdout of another container command (a pipe between two containers).</summary>

@@ -26,6 +26,12 @@ internal sealed class AsyncCallWorker(
     /// <summary>Wakes the worker (a call was accepted or a slot was freed).</summary>
     public void Wake() => _wake.Release();
 
+    public override void Dispose()
+    {
+        base.Dispose();
+        _wake.Dispose();
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var running = new List<Task>();

@@ -18,7 +18,7 @@ internal static class AsyncEndpoints
         var ct = context.RequestAborted;
         if (router.Find(name, allowImageFallback: false) is not { } fn)
         {
-            await WriteAsync(context, 404, $"404 no function named '{name}'\n");
+            await WriteAsync(context, 404, $"404 no function named '{name}'\n").ConfigureAwait(false);
             return;
         }
 
@@ -26,23 +26,23 @@ internal static class AsyncEndpoints
         var authRequired = gateway.InvokeToken is not null && fn.RequireAuth;
         if (authRequired && !BearerToken.Matches(context.Request, gateway.InvokeToken!))
         {
-            await BearerToken.WriteUnauthorizedAsync(context, $"function '{fn.Name}'");
+            await BearerToken.WriteUnauthorizedAsync(context, $"function '{fn.Name}'").ConfigureAwait(false);
             return;
         }
 
         var callback = context.Request.Headers[CallbackHeader].ToString();
         if (callback.Length > 0 && CallbackPolicy.Check(callback, gateway.CallbackHosts) is { } refused)
         {
-            await WriteAsync(context, 400, $"400 {CallbackHeader} {refused}\n");
+            await WriteAsync(context, 400, $"400 {CallbackHeader} {refused}\n").ConfigureAwait(false);
             return;
         }
 
-        var body = await RequestBody.PrepareAsync(context, fn.MaxRequestBodyBytes, ct);
+        var body = await RequestBody.PrepareAsync(context, fn.MaxRequestBodyBytes, ct).ConfigureAwait(false);
         if (body.TooLarge)
         {
             // The unread rest of the body makes the connection unusable: tell the client not to reuse it.
             context.Response.Headers.Connection = "close";
-            await WriteAsync(context, 413, $"413 request body is larger than maxBody of function '{fn.Name}' ({fn.MaxRequestBodyBytes} bytes)\n");
+            await WriteAsync(context, 413, $"413 request body is larger than maxBody of function '{fn.Name}' ({fn.MaxRequestBodyBytes} bytes)\n").ConfigureAwait(false);
             return;
         }
 
@@ -50,7 +50,7 @@ internal static class AsyncEndpoints
         if (body.Stream is not null)
         {
             using var copy = new MemoryStream();
-            await body.Stream.CopyToAsync(copy, ct);
+            await body.Stream.CopyToAsync(copy, ct).ConfigureAwait(false);
             bytes = copy.ToArray();
         }
 
@@ -74,12 +74,12 @@ internal static class AsyncEndpoints
         };
 
         // Persisted before the 202: once the client has an id, a gateway restart cannot lose the call.
-        await services.GetRequiredService<CallStore>().InsertAsync(call, ct);
+        await services.GetRequiredService<CallStore>().InsertAsync(call, ct).ConfigureAwait(false);
         services.GetRequiredService<AsyncCallWorker>().Wake();
         context.Response.Headers["X-Call-Id"] = id;
         context.Response.Headers.Location = "/calls/" + id;
         context.Response.StatusCode = StatusCodes.Status202Accepted;
-        await context.Response.WriteAsJsonAsync(new { id, function = fn.Name, status = "queued" }, ct);
+        await context.Response.WriteAsJsonAsync(new { id, function = fn.Name, status = "queued" }, ct).ConfigureAwait(false);
     }
 
     public static async Task GetCallAsync(HttpContext context, string id)
@@ -91,18 +91,18 @@ internal static class AsyncEndpoints
         if (gateway.InvokeToken is not null && !BearerToken.Matches(context.Request, gateway.InvokeToken)
             && !(gateway.AdminToken is not null && BearerToken.Matches(context.Request, gateway.AdminToken)))
         {
-            await BearerToken.WriteUnauthorizedAsync(context, "calls");
+            await BearerToken.WriteUnauthorizedAsync(context, "calls").ConfigureAwait(false);
             return;
         }
 
-        var call = await services.GetRequiredService<CallStore>().GetAsync(id, context.RequestAborted);
+        var call = await services.GetRequiredService<CallStore>().GetAsync(id, context.RequestAborted).ConfigureAwait(false);
         if (call is null)
         {
-            await WriteAsync(context, 404, $"404 no asynchronous call '{id}'\n");
+            await WriteAsync(context, 404, $"404 no asynchronous call '{id}'\n").ConfigureAwait(false);
             return;
         }
 
-        await context.Response.WriteAsJsonAsync(ToView(call), context.RequestAborted);
+        await context.Response.WriteAsJsonAsync(ToView(call), context.RequestAborted).ConfigureAwait(false);
     }
 
     internal static object ToView(AsyncCall call) => new
@@ -131,6 +131,6 @@ internal static class AsyncEndpoints
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync(text, context.RequestAborted);
+        await context.Response.WriteAsync(text, context.RequestAborted).ConfigureAwait(false);
     }
 }
