@@ -6,13 +6,12 @@ namespace ServerlessDocker.Cli;
 /// </summary>
 internal static class RunArguments
 {
-    /// <summary>Options of `run` that take a value (so the value is not mistaken for the image).</summary>
-    public static readonly HashSet<string> OptionsWithValue =
-    [
-        "--timeout", "-e", "--env", "--memory", "-m", "--cpus", "--pids", "--network", "--pull", "--entrypoint",
-        "-w", "--workdir", "-u", "--user", "-l", "--label", "-v", "--volume", "--mount", "--backend",
-        "--replicas", "--max-concurrent", "--docker-access", "--constraint", "--output-limit",
-    ];
+    /// <summary>Options of `run` that take a value (so the value is not mistaken for the image), read off the
+    /// command itself so the list cannot drift from the options `run` really has.</summary>
+    public static readonly HashSet<string> OptionsWithValue = Commands.RunCommand.Create().Options
+        .Where(o => o.ValueType != typeof(bool))
+        .SelectMany(o => o.Aliases.Prepend(o.Name))
+        .ToHashSet(StringComparer.Ordinal);
 
     public static string[] SeparateContainerArguments(string[] args)
     {
