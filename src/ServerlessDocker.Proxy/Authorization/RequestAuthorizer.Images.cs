@@ -73,61 +73,6 @@ internal sealed partial class RequestAuthorizer
     private static string TagReference(string repo, string? tag) =>
         string.IsNullOrEmpty(tag) ? (repo.Contains('@') || repo.LastIndexOf(':') > repo.LastIndexOf('/') ? repo : repo + ":latest") : $"{repo}:{tag}";
 
-    private async Task<ForwardPlan> AuthorizeBuildAsync(string prefix, QueryParameters query, CancellationToken cancellationToken)
-    {
-        if (!Policy.AllowBuild)
-        {
-            Deny("building images is not allowed by the policy");
-        }
-
-        if (query.Get("remote") is { Length: > 0 })
-        {
-            Deny("remote build contexts are not allowed");
-        }
-
-        if (query.Get("version") is { Length: > 0 } version && version != "1")
-        {
-            Deny("only the classic builder (version=1) is allowed");
-        }
-
-        if (query.Get("networkmode") is { Length: > 0 } networkMode && !(networkMode is "default" || (networkMode != "host" && Policy.NetworkModes.Contains(networkMode))))
-        {
-            Deny($"build network mode '{networkMode}' is not allowed");
-        }
-
-        foreach (var forbidden in new[] { "cgroupparent", "isolation", "outputs", "session" })
-        {
-            if (query.Get(forbidden) is { Length: > 0 })
-            {
-                Deny($"build parameter '{forbidden}' is not allowed");
-            }
-        }
-
-        foreach (var tag in query.GetAll("t"))
-        {
-            await CheckImageTargetAsync(TagReference(tag, null), cancellationToken).ConfigureAwait(false);
-        }
-
-        JsonObject? clientLabels = null;
-        if (query.Get("labels") is { Length: > 0 } labelsJson)
-        {
-            try
-            {
-                clientLabels = JsonNode.Parse(labelsJson, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
-                    ?? throw new RequestRejectedException(400, "labels must be a JSON object");
-            }
-            catch (JsonException ex)
-            {
-                throw new RequestRejectedException(400, $"invalid labels: {ex.Message}");
-            }
-        }
-
-        // The proxy's labels override any inherited from the base image; intermediate containers are always removed.
-        var labels = StampLabels(clientLabels);
-        var rewritten = query.With("labels", labels.ToJsonString()).With("forcerm", "1").With("rm", "1");
-        return Plan("POST", prefix + "/build", rewritten, stream: true);
-    }
-
     private async Task<ForwardPlan> AuthorizeCommitAsync(string prefix, QueryParameters query, byte[] rawBody, CancellationToken cancellationToken)
     {
         var container = await OwnedContainerAsync(query.Get("container") ?? throw new RequestRejectedException(400, "container is required"), cancellationToken).ConfigureAwait(false);
