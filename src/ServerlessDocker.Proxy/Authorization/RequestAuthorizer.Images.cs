@@ -83,18 +83,46 @@ internal sealed partial class RequestAuthorizer
 
         foreach (var change in query.GetAll("changes"))
         {
-            foreach (var line in change.Split('\n'))
-            {
-                var instruction = line.TrimStart().Split(' ', 2)[0];
-                if (instruction.Equals("LABEL", StringComparison.OrdinalIgnoreCase) || instruction.Equals("ONBUILD", StringComparison.OrdinalIgnoreCase))
-                {
-                    Deny($"commit change '{instruction}' is not allowed");
-                }
-            }
+            CheckCommitChange(change);
         }
 
         var config = StrictJson.ParseObject(rawBody);
         StrictJson.Set(config, "Labels", StampLabels(StrictJson.GetObject(config, "Labels")));
         return Plan("POST", prefix + "/commit", query.With("container", container), Serialize(config));
     }
+
+    /// <summary>
+    /// Commit changes are Dockerfile lines the engine parses (all values joined by newlines). Every non-empty line must
+    /// start with a whitelisted instruction: no LABEL (it could forge owner labels), no ONBUILD, no comments (a parser
+    /// directive such as <c>escape</c> would change how the lines after it split). Continuation lines are checked like
+    /// any other line, so nothing hides behind an escape the proxy reads differently from the engine.
+    /// </summary>
+    internal static void CheckCommitChange(string change)
+    {
+        foreach (var raw in change.Split('\n'))
+        {
+            var line = raw.TrimStart();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var end = 0;
+            while (end < line.Length && !char.IsWhiteSpace(line[end]))
+            {
+                end++;
+            }
+
+            var instruction = line[..end];
+            if (!CommitInstructions.Contains(instruction))
+            {
+                throw new RequestRejectedException(403, $"commit change '{instruction}' is not allowed (allowed: {string.Join(", ", CommitInstructions.Order(StringComparer.Ordinal))})");
+            }
+        }
+    }
+
+    private static readonly HashSet<string> CommitInstructions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "CMD", "ENTRYPOINT", "ENV", "EXPOSE", "USER", "WORKDIR", "STOPSIGNAL", "HEALTHCHECK", "VOLUME",
+    };
 }
