@@ -20,6 +20,9 @@ namespace ServerlessDocker.Proxy;
 public sealed class ScopedDockerProxy : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, ProxyScope> _scopes = new(StringComparer.Ordinal);
+
+    // Containers this proxy created to hold a nested scope, by full ID: the only destroy events it acts on.
+    private readonly ConcurrentDictionary<string, ProxyScope> _holders = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _createLock = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
     private Task _eventMonitor = Task.CompletedTask;
@@ -123,6 +126,12 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
 
     internal void Unregister(ProxyScope scope) => _scopes.TryRemove(new KeyValuePair<string, ProxyScope>(scope.Path, scope));
 
+    /// <summary>Records that the proxy itself created <paramref name="containerId"/> to hold <paramref name="child"/>.</summary>
+    internal void TrackHolder(string containerId, ProxyScope child) => _holders[containerId] = child;
+
+    /// <summary>True when <paramref name="child"/> has a recorded holder container.</summary>
+    internal bool HasHolder(ProxyScope child) => _holders.Values.Contains(child);
+
     internal async Task<IDisposable> AcquireCreateLockAsync(CancellationToken cancellationToken)
     {
         await _createLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -179,8 +188,9 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
                         Engine.Containers.Remove(id);
                     }
 
-                    if (actor?["Attributes"]?[ScopeLabels.ChildScope]?.GetValue<string>() is { } path
-                        && _scopes.TryGetValue(path, out var scope))
+                    // Labels on the event are never trusted (a build or an image can carry any label):
+                    // only a container this proxy created and recorded as a holder removes its scope.
+                    if (actor?["ID"]?.GetValue<string>() is { } destroyed && _holders.TryRemove(destroyed, out var scope))
                     {
                         _ = Task.Run(async () => await scope.DisposeAsync().ConfigureAwait(false), CancellationToken.None);
                     }

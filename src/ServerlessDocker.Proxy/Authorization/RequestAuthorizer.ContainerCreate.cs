@@ -80,12 +80,17 @@ internal sealed partial class RequestAuthorizer
 
         StrictJson.Set(body, "Labels", labels);
         StrictJson.Set(body, "HostConfig", hostConfig);
+        var proxy = _scope.Proxy;
         var plan = Plan("POST", prefix + "/containers/create", query, Serialize(body), onCompleted: async status =>
         {
             quotaLock.Dispose();
             if (nested is not null && status is < 200 or >= 300)
             {
                 await nested.DisposeAsync().ConfigureAwait(false);
+            }
+            else if (nested is not null && !proxy.HasHolder(nested))
+            {
+                await TrackHolderFromEngineAsync(proxy, nested).ConfigureAwait(false);
             }
         });
 
@@ -104,6 +109,10 @@ internal sealed partial class RequestAuthorizer
                 if (status == 201 && CreatedId(answer.Span) is { } id)
                 {
                     containers.Add(id, ownerLabels);
+                    if (nested is not null)
+                    {
+                        proxy.TrackHolder(id, nested);
+                    }
                 }
             },
         };
@@ -562,6 +571,28 @@ internal sealed partial class RequestAuthorizer
             {
                 Deny($"quota of scope '{scope.Path}' reached: at most {quota.MaxTotalCpus} CPUs");
             }
+        }
+    }
+
+    /// <summary>
+    /// The create answer did not arrive whole: find the holder by the child's label, which only the proxy stamps on a
+    /// container create. The child's path is new and random, so exactly one owned container can carry it; anything
+    /// else leaves the child untracked (it then goes with its parent scope).
+    /// </summary>
+    private async Task TrackHolderFromEngineAsync(ScopedDockerProxy proxy, ProxyScope nested)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), proxy.Options.TimeProvider);
+            var found = await _engine.ListContainersAsync($"{ScopeLabels.ChildScope}={nested.Path}", timeout.Token).ConfigureAwait(false);
+            if (found is [var holder] && Owns(holder))
+            {
+                proxy.TrackHolder(holder.Id, nested);
+            }
+        }
+        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException or IOException or System.Text.Json.JsonException)
+        {
+            // Best effort: an untracked child is removed with its parent scope.
         }
     }
 

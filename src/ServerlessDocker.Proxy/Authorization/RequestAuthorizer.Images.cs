@@ -73,61 +73,6 @@ internal sealed partial class RequestAuthorizer
     private static string TagReference(string repo, string? tag) =>
         string.IsNullOrEmpty(tag) ? (repo.Contains('@') || repo.LastIndexOf(':') > repo.LastIndexOf('/') ? repo : repo + ":latest") : $"{repo}:{tag}";
 
-    private async Task<ForwardPlan> AuthorizeBuildAsync(string prefix, QueryParameters query, CancellationToken cancellationToken)
-    {
-        if (!Policy.AllowBuild)
-        {
-            Deny("building images is not allowed by the policy");
-        }
-
-        if (query.Get("remote") is { Length: > 0 })
-        {
-            Deny("remote build contexts are not allowed");
-        }
-
-        if (query.Get("version") is { Length: > 0 } version && version != "1")
-        {
-            Deny("only the classic builder (version=1) is allowed");
-        }
-
-        if (query.Get("networkmode") is { Length: > 0 } networkMode && !(networkMode is "default" || (networkMode != "host" && Policy.NetworkModes.Contains(networkMode))))
-        {
-            Deny($"build network mode '{networkMode}' is not allowed");
-        }
-
-        foreach (var forbidden in new[] { "cgroupparent", "isolation", "outputs", "session" })
-        {
-            if (query.Get(forbidden) is { Length: > 0 })
-            {
-                Deny($"build parameter '{forbidden}' is not allowed");
-            }
-        }
-
-        foreach (var tag in query.GetAll("t"))
-        {
-            await CheckImageTargetAsync(TagReference(tag, null), cancellationToken).ConfigureAwait(false);
-        }
-
-        JsonObject? clientLabels = null;
-        if (query.Get("labels") is { Length: > 0 } labelsJson)
-        {
-            try
-            {
-                clientLabels = JsonNode.Parse(labelsJson, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false }) as JsonObject
-                    ?? throw new RequestRejectedException(400, "labels must be a JSON object");
-            }
-            catch (JsonException ex)
-            {
-                throw new RequestRejectedException(400, $"invalid labels: {ex.Message}");
-            }
-        }
-
-        // The proxy's labels override any inherited from the base image; intermediate containers are always removed.
-        var labels = StampLabels(clientLabels);
-        var rewritten = query.With("labels", labels.ToJsonString()).With("forcerm", "1").With("rm", "1");
-        return Plan("POST", prefix + "/build", rewritten, stream: true);
-    }
-
     private async Task<ForwardPlan> AuthorizeCommitAsync(string prefix, QueryParameters query, byte[] rawBody, CancellationToken cancellationToken)
     {
         var container = await OwnedContainerAsync(query.Get("container") ?? throw new RequestRejectedException(400, "container is required"), cancellationToken).ConfigureAwait(false);
@@ -138,18 +83,46 @@ internal sealed partial class RequestAuthorizer
 
         foreach (var change in query.GetAll("changes"))
         {
-            foreach (var line in change.Split('\n'))
-            {
-                var instruction = line.TrimStart().Split(' ', 2)[0];
-                if (instruction.Equals("LABEL", StringComparison.OrdinalIgnoreCase) || instruction.Equals("ONBUILD", StringComparison.OrdinalIgnoreCase))
-                {
-                    Deny($"commit change '{instruction}' is not allowed");
-                }
-            }
+            CheckCommitChange(change);
         }
 
         var config = StrictJson.ParseObject(rawBody);
         StrictJson.Set(config, "Labels", StampLabels(StrictJson.GetObject(config, "Labels")));
         return Plan("POST", prefix + "/commit", query.With("container", container), Serialize(config));
     }
+
+    /// <summary>
+    /// Commit changes are Dockerfile lines the engine parses (all values joined by newlines). Every non-empty line must
+    /// start with a whitelisted instruction: no LABEL (it could forge owner labels), no ONBUILD, no comments (a parser
+    /// directive such as <c>escape</c> would change how the lines after it split). Continuation lines are checked like
+    /// any other line, so nothing hides behind an escape the proxy reads differently from the engine.
+    /// </summary>
+    internal static void CheckCommitChange(string change)
+    {
+        foreach (var raw in change.Split('\n'))
+        {
+            var line = raw.TrimStart();
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            var end = 0;
+            while (end < line.Length && !char.IsWhiteSpace(line[end]))
+            {
+                end++;
+            }
+
+            var instruction = line[..end];
+            if (!CommitInstructions.Contains(instruction))
+            {
+                throw new RequestRejectedException(403, $"commit change '{instruction}' is not allowed (allowed: {string.Join(", ", CommitInstructions.Order(StringComparer.Ordinal))})");
+            }
+        }
+    }
+
+    private static readonly HashSet<string> CommitInstructions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "CMD", "ENTRYPOINT", "ENV", "EXPOSE", "USER", "WORKDIR", "STOPSIGNAL", "HEALTHCHECK", "VOLUME",
+    };
 }

@@ -108,6 +108,11 @@ internal sealed class ClientConnection
                 throw new RequestRejectedException(400, "Upgrade is only accepted as 'tcp' on attach and exec start");
             }
 
+            if (route.Body == RouteBody.Stream)
+            {
+                StreamContentType.Check(head.GetAll("Content-Type"), archive: route.Name == "container.archive.put");
+            }
+
             if (head.HasToken("Expect", "100-continue") && !bodyConsumed && route.Body != RouteBody.Stream)
             {
                 await _client.SendAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
@@ -248,11 +253,8 @@ internal sealed class ClientConnection
         }
         else if (plan.StreamBody && clientFraming.Kind != BodyFramingKind.None)
         {
-            if (clientHead.GetAll("Content-Type").FirstOrDefault() is { } contentType)
-            {
-                builder.Append("Content-Type: ").Append(contentType).Append("\r\n");
-            }
-
+            // Never the client's Content-Type: a form-encoded one makes the engine read parameters from the body.
+            builder.Append("Content-Type: ").Append(StreamContentType.Forwarded).Append("\r\n");
             builder.Append(clientFraming.Kind == BodyFramingKind.Chunked ? "Transfer-Encoding: chunked\r\n" : $"Content-Length: {clientFraming.Length}\r\n");
         }
         else if (plan.Method is "POST" or "PUT")
