@@ -108,7 +108,7 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         if (_scopes.ContainsKey(name))
         {
-            throw new InvalidOperationException($"scope '{name}' already exists");
+            throw new ScopeConflictException(name, "a scope with that name already exists on this proxy; choose another name.");
         }
 
         return Task.FromResult(ProxyScope.Start(this, null, name, policy ?? Options.Policy, socketPath ?? NewSocketPath(), removeLeftovers));
@@ -120,7 +120,7 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
     {
         if (!_scopes.TryAdd(scope.Path, scope))
         {
-            throw new InvalidOperationException($"scope '{scope.Path}' already exists");
+            throw new ScopeConflictException(scope.Path, "a scope with that name already exists on this proxy; choose another name.");
         }
     }
 

@@ -37,7 +37,7 @@ public sealed class ScopedDockerAccessHook : IContainerRunHook
         var name = "fn-" + new string([.. context.RunId.ToLowerInvariant().Where(char.IsAsciiLetterOrDigit).Take(16)]);
         var scope = _parent is null
             ? await _proxy.CreateScopeAsync(name, null, _policy, removeLeftovers: true, cancellationToken).ConfigureAwait(false)
-            : await _parent.CreateChildAsync(name, _policy, null, cancellationToken).ConfigureAwait(false);
+            : await _parent.CreateChildAsync(name, socketPath: null, _policy, cancellationToken).ConfigureAwait(false);
         Injection.ScopedSocketInjection.Apply(context, scope, AccessScopeLabel);
         return scope;
     }

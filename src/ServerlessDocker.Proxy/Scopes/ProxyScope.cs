@@ -84,15 +84,15 @@ public sealed partial class ProxyScope : IAsyncDisposable
     /// this scope's other objects, and siblings never see each other.
     /// </summary>
     /// <param name="name">The child's name (generated when null).</param>
-    /// <param name="policy">The child's policy (this scope's policy when null).</param>
     /// <param name="socketPath">Where to listen (a new socket in the proxy's socket directory when null).</param>
+    /// <param name="policy">The child's policy (this scope's policy when null).</param>
     /// <param name="cancellationToken">Cancels the creation.</param>
-    public Task<ProxyScope> CreateChildAsync(string? name = null, ProxyPolicy? policy = null, string? socketPath = null, CancellationToken cancellationToken = default)
+    public Task<ProxyScope> CreateChildAsync(string? name = null, string? socketPath = null, ProxyPolicy? policy = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
         if (Depth + 1 > ScopeLabels.MaxDepth)
         {
-            throw new InvalidOperationException($"scopes cannot be nested deeper than {ScopeLabels.MaxDepth}");
+            throw new ScopeConflictException(Path + "/…", $"scopes cannot be nested deeper than {ScopeLabels.MaxDepth}.");
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -102,7 +102,7 @@ public sealed partial class ProxyScope : IAsyncDisposable
         if (!_children.TryAdd(name, child))
         {
             _ = child.DisposeAsync().AsTask();
-            throw new InvalidOperationException($"scope '{child.Path}' already exists");
+            throw new ScopeConflictException(child.Path, "a child scope with that name already exists; choose another name.");
         }
 
         return Task.FromResult(child);
