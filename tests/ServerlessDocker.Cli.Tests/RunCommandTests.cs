@@ -1,6 +1,6 @@
 using ServerlessDocker.Cli.Commands;
 
-namespace ServerlessDocker.Tests;
+namespace ServerlessDocker.Cli.Tests;
 
 public sealed class RunCommandTests
 {
