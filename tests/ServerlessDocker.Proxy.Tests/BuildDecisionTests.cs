@@ -5,28 +5,12 @@ using ServerlessDocker.Proxy.Routing;
 namespace ServerlessDocker.Proxy.Tests;
 
 /// <summary>Build parameter whitelist and the tar-only Content-Type, decided against a fake engine with no images.</summary>
-public sealed class BuildDecisionTests : IAsyncLifetime
+public sealed class BuildDecisionTests : FakeEngineProxyTests
 {
-    private readonly FakeEngine _engine = new();
-    private readonly string _sockets = Directory.CreateTempSubdirectory("sdock-build-tests").FullName;
-    private ScopedDockerProxy _proxy = null!;
-
-    public async ValueTask InitializeAsync() =>
-        _proxy = await ScopedDockerProxy.StartAsync(new ProxyOptions { Upstream = new DockerEndpoint { Uri = new Uri("unix://" + _engine.SocketPath) }, SocketDirectory = _sockets }, TestContext.Current.CancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _proxy.DisposeAsync();
-        await _engine.DisposeAsync();
-        Directory.Delete(_sockets, recursive: true);
-    }
-
     private async Task<ForwardPlan> BuildAsync(string query, ProxyPolicy? policy = null)
     {
-        var scope = await _proxy.CreateScopeAsync("b" + Guid.NewGuid().ToString("N")[..6], Path.Combine(_sockets, Guid.NewGuid().ToString("N")[..8] + ".sock"), policy, TestContext.Current.CancellationToken);
-        var target = RequestTargetParser.Parse("/v1.41/build" + query);
-        var route = RouteTable.Match("POST", target.Segments) ?? throw new InvalidOperationException("no route");
-        return await new RequestAuthorizer(scope, scope.Proxy.Engine).AuthorizeAsync("POST", target, route, [], TestContext.Current.CancellationToken);
+        var scope = await Proxy.CreateScopeAsync("b" + Guid.NewGuid().ToString("N")[..6], Path.Combine(Sockets, Guid.NewGuid().ToString("N")[..8] + ".sock"), policy, TestContext.Current.CancellationToken);
+        return await AuthorizeAsync(scope, "POST", "/v1.41/build" + query, []);
     }
 
     private static QueryParameters Forwarded(ForwardPlan plan) => RequestTargetParser.Parse(plan.Target).Query;

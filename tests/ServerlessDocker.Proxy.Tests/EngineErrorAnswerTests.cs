@@ -5,27 +5,13 @@ using System.Text.Json.Nodes;
 namespace ServerlessDocker.Proxy.Tests;
 
 /// <summary>What a client is answered when the engine fails a look-up the proxy needs to decide a request.</summary>
-public sealed class EngineErrorAnswerTests : IAsyncLifetime
+public sealed class EngineErrorAnswerTests : FakeEngineProxyTests
 {
-    private readonly FakeEngine _engine = new();
-    private readonly string _sockets = Directory.CreateTempSubdirectory("sdock-engine-error-tests").FullName;
-    private ScopedDockerProxy _proxy = null!;
-
-    public async ValueTask InitializeAsync() =>
-        _proxy = await ScopedDockerProxy.StartAsync(new ProxyOptions { Upstream = new DockerEndpoint { Uri = new Uri("unix://" + _engine.SocketPath) }, SocketDirectory = _sockets }, TestContext.Current.CancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _proxy.DisposeAsync();
-        await _engine.DisposeAsync();
-        Directory.Delete(_sockets, recursive: true);
-    }
-
     [Fact(Timeout = 30000)]
     public async Task Start_EngineFailsTheOwnershipLookUp_Answers502WithJsonMessage()
     {
-        _engine.Failing("/containers/abc/json");
-        var scope = await _proxy.CreateScopeAsync("t", Path.Combine(_sockets, "t.sock"), cancellationToken: TestContext.Current.CancellationToken);
+        Engine.Failing("/containers/abc/json");
+        var scope = await Proxy.CreateScopeAsync("t", Path.Combine(Sockets, "t.sock"), cancellationToken: TestContext.Current.CancellationToken);
         using var client = ClientFor(scope.SocketPath);
 
         using var response = await client.PostAsync("/v1.41/containers/abc/start", null, TestContext.Current.CancellationToken);
@@ -39,8 +25,8 @@ public sealed class EngineErrorAnswerTests : IAsyncLifetime
     [Fact(Timeout = 30000)]
     public async Task Start_EngineFailsOnce_ConnectionStaysUsableForTheNextRequest()
     {
-        _engine.Failing("/containers/abc/json");
-        var scope = await _proxy.CreateScopeAsync("u", Path.Combine(_sockets, "u.sock"), cancellationToken: TestContext.Current.CancellationToken);
+        Engine.Failing("/containers/abc/json");
+        var scope = await Proxy.CreateScopeAsync("u", Path.Combine(Sockets, "u.sock"), cancellationToken: TestContext.Current.CancellationToken);
         using var client = ClientFor(scope.SocketPath);
 
         using var first = await client.PostAsync("/v1.41/containers/abc/start", null, TestContext.Current.CancellationToken);

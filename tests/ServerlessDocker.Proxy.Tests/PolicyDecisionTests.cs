@@ -6,32 +6,14 @@ using ServerlessDocker.Proxy.Routing;
 namespace ServerlessDocker.Proxy.Tests;
 
 /// <summary>Policy and ownership decisions, with a canned fake standing in for the engine's look-ups.</summary>
-public sealed class PolicyDecisionTests : IAsyncLifetime
+public sealed class PolicyDecisionTests : FakeEngineProxyTests
 {
     private const string FullId = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-    private readonly FakeEngine _engine = new();
-    private readonly string _sockets = Directory.CreateTempSubdirectory("sdock-policy-tests").FullName;
-    private ScopedDockerProxy _proxy = null!;
-
-    public async ValueTask InitializeAsync() =>
-        _proxy = await ScopedDockerProxy.StartAsync(new ProxyOptions { Upstream = new DockerEndpoint { Uri = new Uri("unix://" + _engine.SocketPath) }, SocketDirectory = _sockets }, TestContext.Current.CancellationToken);
-
-    public async ValueTask DisposeAsync()
-    {
-        await _proxy.DisposeAsync();
-        await _engine.DisposeAsync();
-        Directory.Delete(_sockets, recursive: true);
-    }
-
     private async Task<ProxyScope> ScopeAsync(string name, ProxyPolicy? policy = null) =>
-        await _proxy.CreateScopeAsync(name, Path.Combine(_sockets, name + ".sock"), policy, TestContext.Current.CancellationToken);
+        await Proxy.CreateScopeAsync(name, Path.Combine(Sockets, name + ".sock"), policy, TestContext.Current.CancellationToken);
 
     private static Task<ForwardPlan> AuthorizeAsync(ProxyScope scope, string method, string target, string? body = null, ScopedDockerProxy? proxy = null)
-    {
-        var canonical = RequestTargetParser.Parse(target);
-        var route = RouteTable.Match(method, canonical.Segments) ?? throw new InvalidOperationException("no route");
-        return new RequestAuthorizer(scope, scope.Proxy.Engine).AuthorizeAsync(method, canonical, route, body is null ? [] : Encoding.UTF8.GetBytes(body), TestContext.Current.CancellationToken);
-    }
+        => AuthorizeAsync(scope, method, target, body is null ? [] : Encoding.UTF8.GetBytes(body));
 
     private static JsonObject Body(ForwardPlan plan) => JsonNode.Parse(plan.Body!)!.AsObject();
 
@@ -119,7 +101,7 @@ public sealed class PolicyDecisionTests : IAsyncLifetime
     [Fact(Timeout = 30000)]
     public async Task Create_QuotaReachedInSubtree_Refused()
     {
-        _engine.With("/containers/json", $"[{{\"Id\":\"a\",\"Labels\":{{}}}},{{\"Id\":\"b\",\"Labels\":{{}}}}]");
+        Engine.With("/containers/json", $"[{{\"Id\":\"a\",\"Labels\":{{}}}},{{\"Id\":\"b\",\"Labels\":{{}}}}]");
         var scope = await ScopeAsync("q", ProxyPolicy.Default with { Quota = new ScopeQuota { MaxContainers = 2 } });
 
         var ex = await Assert.ThrowsAsync<RequestRejectedException>(() => AuthorizeAsync(scope, "POST", "/containers/create", """{"Image":"busybox"}"""));
@@ -130,7 +112,7 @@ public sealed class PolicyDecisionTests : IAsyncLifetime
     [Fact(Timeout = 30000)]
     public async Task Start_ForeignContainer_NotFound()
     {
-        _engine.With("/containers/abc/json", ContainerJson(("io.sdock.proxy.scope.0", "other")));
+        Engine.With("/containers/abc/json", ContainerJson(("io.sdock.proxy.scope.0", "other")));
         var scope = await ScopeAsync("t");
 
         var ex = await Assert.ThrowsAsync<RequestRejectedException>(() => AuthorizeAsync(scope, "POST", "/v1.41/containers/abc/start"));
@@ -142,7 +124,7 @@ public sealed class PolicyDecisionTests : IAsyncLifetime
     [Fact(Timeout = 30000)]
     public async Task Start_OwnedByShortId_ForwardsFullId()
     {
-        _engine.With("/containers/0123/json", ContainerJson(("io.sdock.proxy.scope.0", "t")));
+        Engine.With("/containers/0123/json", ContainerJson(("io.sdock.proxy.scope.0", "t")));
         var scope = await ScopeAsync("t");
 
         var plan = await AuthorizeAsync(scope, "POST", "/v1.41/containers/0123/start");
@@ -153,7 +135,7 @@ public sealed class PolicyDecisionTests : IAsyncLifetime
     [Fact(Timeout = 30000)]
     public async Task Inspect_DescendantsContainer_VisibleToParentNotToSibling()
     {
-        _engine.With("/containers/kid/json", ContainerJson(("io.sdock.proxy.scope.0", "p"), ("io.sdock.proxy.scope.1", "p/c1")));
+        Engine.With("/containers/kid/json", ContainerJson(("io.sdock.proxy.scope.0", "p"), ("io.sdock.proxy.scope.1", "p/c1")));
         var parent = await ScopeAsync("p");
         var c1 = await parent.CreateChildAsync("c1", cancellationToken: TestContext.Current.CancellationToken);
         var c2 = await parent.CreateChildAsync("c2", cancellationToken: TestContext.Current.CancellationToken);
