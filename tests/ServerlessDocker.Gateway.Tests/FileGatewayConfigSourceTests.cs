@@ -23,6 +23,7 @@ public sealed class FileGatewayConfigSourceTests : IDisposable
 
         await File.WriteAllTextAsync(file, "functions:\n  a:\n    image: a\n  b:\n    image: b\n", ct);
         time.Advance(TimeSpan.FromSeconds(1));
+        time.Advance(TimeSpan.FromSeconds(1));
         var config = await reloaded.Task.WaitAsync(TimeSpan.FromSeconds(5), ct);
 
         Assert.Equal(["a", "b"], config.Functions.Keys.Order());
@@ -50,6 +51,45 @@ public sealed class FileGatewayConfigSourceTests : IDisposable
         Assert.True(await source.ReloadNowAsync(ct));
         Assert.Null(source.LastError);
         Assert.True(source.Current.Functions.ContainsKey("c"));
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task Poll_FileCaughtMidSave_NeitherParsedNorReported()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var file = PathOf("functions.yaml");
+        await File.WriteAllTextAsync(file, "functions:\n  a:\n    image: a\n", ct);
+        await using var source = await FileGatewayConfigSource.StartAsync(file, new FakeTimeProvider(), TimeSpan.FromHours(1), NullLogger.Instance, ct);
+        var before = source.Current;
+
+        await File.WriteAllTextAsync(file, "", ct);
+        var appliedTruncated = await source.PollAsync(ct);
+        await File.WriteAllTextAsync(file, "functions:\n  a:\n    image: a\n  b:\n    ima", ct);
+        var appliedHalf = await source.PollAsync(ct);
+        await File.WriteAllTextAsync(file, "functions:\n  a:\n    image: a\n  b:\n    image: b\n", ct);
+        var appliedFirstRead = await source.PollAsync(ct);
+        var errorBeforeSettled = source.LastError;
+        var appliedSettled = await source.PollAsync(ct);
+
+        Assert.Equal([false, false, false, true], [appliedTruncated, appliedHalf, appliedFirstRead, appliedSettled]);
+        Assert.Null(errorBeforeSettled);
+        Assert.NotSame(before, source.Current);
+        Assert.Equal(["a", "b"], source.Current.Functions.Keys.Order());
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task Poll_BadFileSettled_ErrorNamesLine()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var file = PathOf("functions.yaml");
+        await File.WriteAllTextAsync(file, "functions:\n  a:\n    image: a\n", ct);
+        await using var source = await FileGatewayConfigSource.StartAsync(file, new FakeTimeProvider(), TimeSpan.FromHours(1), NullLogger.Instance, ct);
+
+        await File.WriteAllTextAsync(file, "functions:\n  a:\n    image: a\n    timeout: never\n", ct);
+        await source.PollAsync(ct);
+        await source.PollAsync(ct);
+
+        Assert.StartsWith("functions.yaml:4:", source.LastError, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = 10000)]

@@ -9,6 +9,8 @@ namespace ServerlessDocker.Gateway.Configuration;
 /// <remarks>
 /// Polls the content instead of using FileSystemWatcher: editors save by rename or truncate-and-write, which inotify
 /// reports as several events (sometimes none for the new inode); comparing content each second is simple and exact.
+/// A poll applies a change only once two polls in a row read the same text, so a file caught mid-save (truncated,
+/// half written) is never parsed and never reported as an error.
 /// </remarks>
 internal sealed class FileGatewayConfigSource : IGatewayConfigSource, IAsyncDisposable
 {
@@ -17,6 +19,7 @@ internal sealed class FileGatewayConfigSource : IGatewayConfigSource, IAsyncDisp
     private readonly ITimer _timer;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private string _lastText;
+    private string? _settlingText;
 
     private FileGatewayConfigSource(string path, string text, GatewayConfig config, TimeProvider time, TimeSpan interval, ILogger logger)
     {
@@ -24,7 +27,7 @@ internal sealed class FileGatewayConfigSource : IGatewayConfigSource, IAsyncDisp
         _lastText = text;
         Current = config;
         _logger = logger;
-        _timer = time.CreateTimer(_ => _ = PollAsync(), null, interval, interval);
+        _timer = time.CreateTimer(_ => _ = PollSafelyAsync(), null, interval, interval);
     }
 
     /// <inheritdoc />
@@ -53,7 +56,13 @@ internal sealed class FileGatewayConfigSource : IGatewayConfigSource, IAsyncDisp
 
     /// <summary>Reads the file now and applies it if it changed and is valid.</summary>
     /// <returns>True when a new config was applied.</returns>
-    public async Task<bool> ReloadNowAsync(CancellationToken cancellationToken = default)
+    public Task<bool> ReloadNowAsync(CancellationToken cancellationToken = default) => ReadAndApplyAsync(settle: false, cancellationToken);
+
+    /// <summary>One poll: applies a changed file once it has read the same on two polls in a row.</summary>
+    /// <returns>True when a new config was applied.</returns>
+    internal Task<bool> PollAsync(CancellationToken cancellationToken = default) => ReadAndApplyAsync(settle: true, cancellationToken);
+
+    private async Task<bool> ReadAndApplyAsync(bool settle, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -72,9 +81,17 @@ internal sealed class FileGatewayConfigSource : IGatewayConfigSource, IAsyncDisp
 
             if (text == _lastText)
             {
+                _settlingText = null;
                 return false;
             }
 
+            if (settle && text != _settlingText)
+            {
+                _settlingText = text;
+                return false;
+            }
+
+            _settlingText = null;
             _lastText = text;
             try
             {
@@ -97,11 +114,11 @@ internal sealed class FileGatewayConfigSource : IGatewayConfigSource, IAsyncDisp
         }
     }
 
-    private async Task PollAsync()
+    private async Task PollSafelyAsync()
     {
         try
         {
-            await ReloadNowAsync(CancellationToken.None).ConfigureAwait(false);
+            await PollAsync(CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
