@@ -3,6 +3,7 @@
 set -euo pipefail
 
 SDOCK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export SDOCK_ROOT
 # The isolated engine used by the demo and the tests: its own socket, data-root, exec-root and bridge,
 # so it never collides with an engine the user already runs.
 SDOCK_ENGINE_DIR="${SDOCK_ENGINE_DIR:-/var/lib/sdock-engine}"

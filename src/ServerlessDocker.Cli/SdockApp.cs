@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.CommandLine.Invocation;
+using System.CommandLine.Help;
 using System.Runtime.InteropServices;
 using ServerlessDocker.Cli.Commands;
 
@@ -26,16 +26,21 @@ internal static class SdockApp
             ProxyCommand.Create(),
         };
 
-        var parse = root.Parse(RunArguments.SeparateContainerArguments(args));
+        // Like docker, a bare `sdock` prints the help.
+        var parse = root.Parse(args.Length == 0 ? ["--help"] : RunArguments.SeparateContainerArguments(args));
         if (parse.Errors.Count > 0)
         {
-            foreach (var error in parse.Errors)
-            {
-                Console.Error.WriteLine($"sdock: {error.Message}");
-            }
-
+            Console.Error.WriteLine($"sdock: {HelpText.ParseError(parse)}");
             Console.Error.WriteLine("See 'sdock --help'.");
             return ErrorExitCode;
+        }
+
+        if (parse.Action is HelpAction)
+        {
+            using var help = new StringWriter();
+            await parse.InvokeAsync(new InvocationConfiguration { Output = help }).ConfigureAwait(false);
+            await Console.Out.WriteAsync(HelpText.WithDockerUsage(help.ToString())).ConfigureAwait(false);
+            return 0;
         }
 
         // Ctrl-C (SIGINT) or SIGTERM cancels the command, which stops and removes its container before sdock exits

@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.Globalization;
+
 namespace ServerlessDocker.Cli;
 
 /// <summary>Parses the CLI's human-friendly values (durations, sizes, K=V pairs) with messages that say what is valid.</summary>
@@ -23,6 +26,27 @@ internal static class ValueParsers
 
     /// <summary>"0.5", "2": a number of CPUs the engine accepts.</summary>
     public static double Cpus(string option, string text) => Quantities.ParseCpus(option, text);
+
+    /// <summary>
+    /// An option that takes a whole number of at least <paramref name="min"/>, with an error that names the option and
+    /// the value (System.CommandLine's own names the .NET type).
+    /// </summary>
+    public static Option<T?> WholeNumber<T>(string name, string description, T min, string example)
+        where T : struct, System.Numerics.IBinaryInteger<T> => new(name)
+        {
+            Description = description,
+            CustomParser = result =>
+            {
+                var text = result.Tokens.Count == 1 ? result.Tokens[0].Value : "";
+                if (T.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value) && value >= min)
+                {
+                    return value;
+                }
+
+                result.AddError($"{name}: '{text}' is not a whole number of {min} or more; for example {name} {example}.");
+                return null;
+            },
+        };
 
     /// <summary>"KEY=VALUE"; a bare "KEY" takes the value from sdock's own environment, as docker does.</summary>
     public static KeyValuePair<string, string> KeyValue(string option, string text, bool fromEnvironment)

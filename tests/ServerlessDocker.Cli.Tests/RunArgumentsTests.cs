@@ -1,5 +1,3 @@
-using ServerlessDocker.Cli;
-
 namespace ServerlessDocker.Cli.Tests;
 
 public sealed class RunArgumentsTests

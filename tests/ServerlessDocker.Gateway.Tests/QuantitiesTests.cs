@@ -1,4 +1,3 @@
-using ServerlessDocker.Gateway.Configuration;
 using ServerlessDocker.Gateway.Hosting;
 
 namespace ServerlessDocker.Gateway.Tests;

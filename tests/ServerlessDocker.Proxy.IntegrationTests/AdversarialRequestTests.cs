@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace ServerlessDocker.Proxy.IntegrationTests;
 
 /// <summary>

@@ -1,5 +1,4 @@
 using ServerlessDocker.Proxy.Engine;
-using ServerlessDocker.Proxy.IntegrationTests.Infrastructure;
 
 namespace ServerlessDocker.Proxy.IntegrationTests;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ServerlessDocker.Swarm;
 
 namespace ServerlessDocker.Swarm.IntegrationTests;
 

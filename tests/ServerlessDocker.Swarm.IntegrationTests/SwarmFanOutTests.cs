@@ -1,5 +1,3 @@
-using ServerlessDocker.Swarm;
-
 namespace ServerlessDocker.Swarm.IntegrationTests;
 
 [Collection(SwarmCollection.Name)]

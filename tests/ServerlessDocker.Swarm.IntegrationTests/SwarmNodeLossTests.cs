@@ -1,5 +1,4 @@
 using Docker.DotNet.Models;
-using ServerlessDocker.Swarm;
 
 namespace ServerlessDocker.Swarm.IntegrationTests;
 

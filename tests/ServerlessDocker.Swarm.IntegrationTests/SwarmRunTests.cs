@@ -1,5 +1,4 @@
 using System.Text;
-using ServerlessDocker.Swarm;
 
 namespace ServerlessDocker.Swarm.IntegrationTests;
 

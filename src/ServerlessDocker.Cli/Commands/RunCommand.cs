@@ -1,4 +1,5 @@
 using System.CommandLine;
+using ServerlessDocker.Swarm;
 
 namespace ServerlessDocker.Cli.Commands;
 
@@ -11,7 +12,7 @@ internal static class RunCommand
     private static readonly Option<string[]> Env = new("--env", "-e") { Description = "Set an environment variable (NAME=VALUE, or NAME to copy sdock's own).", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string?> Memory = new("--memory", "-m") { Description = "Memory limit (64m, 1g)." };
     private static readonly Option<string?> Cpus = new("--cpus") { Description = "CPU limit in CPUs (0.5, 2)." };
-    private static readonly Option<long?> Pids = new("--pids") { Description = "Maximum number of processes." };
+    private static readonly Option<long?> Pids = ValueParsers.WholeNumber("--pids", "Maximum number of processes.", 1L, "100");
     private static readonly Option<string?> Network = new("--network") { Description = "Network mode (none, bridge, host, or a network name)." };
     private static readonly Option<bool> ReadOnly = new("--read-only") { Description = "Mount the container's root filesystem read-only." };
     private static readonly Option<string> Pull = new("--pull") { Description = "When to pull the image: missing, always or never.", DefaultValueFactory = _ => "missing" };
@@ -21,6 +22,8 @@ internal static class RunCommand
     private static readonly Option<string[]> Labels = new("--label", "-l") { Description = "Add a label (NAME=VALUE).", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<string[]> Volumes = new("--volume", "-v") { Description = "Bind a host path or a named volume (SOURCE:TARGET[:ro]).", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<bool> Keep = new("--keep") { Description = "Keep the container after it exits (it is removed by default)." };
+    private static readonly Option<bool> Remove = new("--rm") { Description = "Remove the container after it exits: the default, accepted as docker spells it." };
+    private static readonly Option<bool> Tty = new("--tty", "-t") { Description = "Not supported: a function's stdout and stderr stay separate streams." };
     private static readonly Argument<string> Image = new("IMAGE") { Description = "The image to run." };
     private static readonly Argument<string[]> Args = new("ARG") { Description = "Arguments for the container.", Arity = ArgumentArity.ZeroOrMore };
 
@@ -29,7 +32,7 @@ internal static class RunCommand
         var command = new Command("run", "Run an image as a function: its stdout, stderr and exit code become sdock's.")
         {
             Interactive, Detach, Timeout, Env, Memory, Cpus, Pids, Network, ReadOnly, Pull, Entrypoint, Workdir, User,
-            Labels, Volumes, Keep, DockerAccessOption.Option, Image, Args,
+            Labels, Volumes, Keep, Remove, Tty, DockerAccessOption.Option, Image, Args,
         };
         foreach (var option in RunSwarmOptions.All)
         {
@@ -42,9 +45,17 @@ internal static class RunCommand
 
     private static async Task<int> ExecuteAsync(ParseResult parse, CancellationToken cancellationToken)
     {
-        await using var docker = await RunSwarmOptions.ConnectAsync(parse, cancellationToken);
+        // Every value and every combination is checked before anything is contacted: bad input is the input's
+        // error, never an unreachable engine's.
+        await using var docker = RunSwarmOptions.Connect(parse, out var auto);
         var command = Build(docker, parse);
-        if (command.Backend is ServerlessDocker.Swarm.SwarmBackend)
+        ValidateCombinations(parse);
+        if (auto)
+        {
+            command = command.WithBackend((await docker.WithSwarmIfManagerAsync(cancellationToken: cancellationToken)).DefaultBackend);
+        }
+
+        if (command.Backend is SwarmBackend)
         {
             command = RunSwarmOptions.Apply(command, parse);
             if (parse.GetValue(RunSwarmOptions.Replicas) is not null)
@@ -57,22 +68,11 @@ internal static class RunCommand
             throw new InvalidCommandException("--replicas", "the engine is not a Swarm manager, so there is nothing to fan out over; use --swarm with a manager.");
         }
 
-        // The scoped Docker API lives as long as this process: a detached container would outlive it.
-        if (parse.GetValue(DockerAccessOption.Option) is not null && parse.GetValue(Detach))
-        {
-            throw new InvalidCommandException("--docker-access", "a detached run would outlive its proxy; run attached, or serve a tenant socket with 'sdock proxy'.");
-        }
-
         var (scopedCommand, proxy) = await DockerAccessOption.ApplyAsync(command, parse, cancellationToken);
         await using var scopedProxy = proxy;
         command = scopedCommand;
         if (parse.GetValue(Detach))
         {
-            if (parse.GetValue(Interactive))
-            {
-                throw new InvalidCommandException("--interactive", "a detached run has no stdin; drop -i or -d.");
-            }
-
             var run = await command.StartDetachedAsync(cancellationToken);
             Console.Out.WriteLine(run.Id);
             return 0;
@@ -100,6 +100,36 @@ internal static class RunCommand
             // The reader of our stdout went away (`sdock run ... | head -1`): the run was stopped and removed; end
             // quietly with the status a process killed by SIGPIPE has, as docker's CLI does.
             return BrokenPipeDetector.ExitCode;
+        }
+    }
+
+    /// <summary>Refuses options that cannot go together.</summary>
+    internal static void ValidateCombinations(ParseResult parse)
+    {
+        if (parse.GetValue(Tty))
+        {
+            throw new InvalidCommandException("--tty", "sdock gives a run no terminal: its stdout and stderr stay separate streams, as a function's must; drop -t (-i alone pipes stdin).");
+        }
+
+        if (parse.GetValue(Remove) && parse.GetValue(Keep))
+        {
+            throw new InvalidCommandException("--rm", "--rm and --keep contradict each other; runs are removed by default, so use --keep alone to keep one.");
+        }
+
+        if (!parse.GetValue(Detach))
+        {
+            return;
+        }
+
+        if (parse.GetValue(Interactive))
+        {
+            throw new InvalidCommandException("--interactive", "a detached run has no stdin; drop -i or -d.");
+        }
+
+        // The scoped Docker API lives as long as this process: a detached container would outlive it.
+        if (parse.GetValue(DockerAccessOption.Option) is not null)
+        {
+            throw new InvalidCommandException("--docker-access", "a detached run would outlive its proxy; run attached, or serve a tenant socket with 'sdock proxy'.");
         }
     }
 

@@ -8,14 +8,17 @@ internal static class RunSwarmOptions
 {
     public static readonly Option<bool> Swarm = new("--swarm") { Description = "Run as a Swarm service on any node of the cluster (DOCKER_HOST, or SDOCK_SWARM_HOST, must be a Swarm manager)." };
     public static readonly Option<string> Backend = new("--backend") { Description = "Where to run: local, swarm, or auto (swarm when the engine is a Swarm manager).", DefaultValueFactory = _ => "local" };
-    public static readonly Option<int?> Replicas = new("--replicas") { Description = "Fan out: run N tasks across the Swarm and print each one's output, exit code and node." };
-    public static readonly Option<int> MaxConcurrent = new("--max-concurrent") { Description = "With --replicas: at most M tasks at once (default: all)." };
+    public static readonly Option<int?> Replicas = ValueParsers.WholeNumber("--replicas", "Fan out: run N tasks across the Swarm and print each one's output, exit code and node.", 1, "6");
+    public static readonly Option<int?> MaxConcurrent = ValueParsers.WholeNumber("--max-concurrent", "With --replicas: at most M tasks at once (default: all).", 0, "2");
     public static readonly Option<string[]> Constraints = new("--constraint") { Description = "Swarm placement constraint (node.role==worker, node.hostname!=db1).", AllowMultipleArgumentsPerToken = false };
 
     public static IEnumerable<Option> All => [Swarm, Backend, Replicas, MaxConcurrent, Constraints];
 
-    /// <summary>Connects to the engine and picks the backend the options ask for.</summary>
-    public static async Task<DockerFunctions> ConnectAsync(ParseResult parse, CancellationToken cancellationToken)
+    /// <summary>
+    /// A client for the engine the options name, and the backend they ask for; nothing is contacted yet. With
+    /// <c>--backend auto</c>, <paramref name="auto"/> is true and the caller asks the engine once the command is valid.
+    /// </summary>
+    public static DockerFunctions Connect(ParseResult parse, out bool auto)
     {
         var backend = parse.GetValue(Swarm) ? "swarm" : parse.GetValue(Backend)!.ToLowerInvariant();
         if (backend is not ("local" or "swarm" or "auto"))
@@ -23,6 +26,7 @@ internal static class RunSwarmOptions
             throw new InvalidCommandException("--backend", $"'{backend}' is not a backend; use local, swarm or auto.");
         }
 
+        auto = backend == "auto";
         if (backend == "local")
         {
             if (parse.GetValue(Replicas) is not null || (parse.GetValue(Constraints) ?? []).Length > 0)
@@ -34,7 +38,7 @@ internal static class RunSwarmOptions
         }
 
         var docker = ConnectManager();
-        return backend == "swarm" ? docker.WithSwarm() : await docker.WithSwarmIfManagerAsync(cancellationToken: cancellationToken);
+        return backend == "swarm" ? docker.WithSwarm() : docker;
     }
 
     /// <summary>Connects to the Swarm manager: SDOCK_SWARM_HOST when set, else DOCKER_HOST; the TLS variables apply to either.</summary>
@@ -63,7 +67,7 @@ internal static class RunSwarmOptions
     public static async Task<int> FanOutAsync(ContainerCommand command, ParseResult parse, CancellationToken cancellationToken)
     {
         var replicas = parse.GetValue(Replicas)!.Value;
-        var results = await command.RunManyAsync(replicas, parse.GetValue(MaxConcurrent), cancellationToken);
+        var results = await command.RunManyAsync(replicas, parse.GetValue(MaxConcurrent) ?? 0, cancellationToken);
         foreach (var r in results)
         {
             Write(Console.Out, r, r.StandardOutput);

@@ -1,5 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using ServerlessDocker.Proxy.Json;
 using ServerlessDocker.Proxy.Routing;
 

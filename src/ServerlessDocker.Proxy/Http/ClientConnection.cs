@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
 using ServerlessDocker.Proxy.Authorization;
-using ServerlessDocker.Proxy.Json;
 using ServerlessDocker.Proxy.Routing;
 
 namespace ServerlessDocker.Proxy.Http;

@@ -25,6 +25,7 @@ internal static class ContainerRun
     {
         cancellationToken.ThrowIfCancellationRequested();
         var backend = command.Backend;
+        CommandChecks.Validate(command);
         backend.Validate(command, detached: false);
         var time = backend.Time;
         var startTime = time.GetUtcNow();
@@ -105,6 +106,7 @@ internal static class ContainerRun
         }
 
         var backend = command.Backend;
+        CommandChecks.Validate(command);
         backend.Validate(command, detached: true);
         var context = new FunctionRunContext(command, NewRunId(), detached: true, onCreated: null, runCts: null);
         var cleanups = await context.Creation.RunHooksAsync(cancellationToken).ConfigureAwait(false);

@@ -41,6 +41,7 @@ public static class FanOut
         }
 
         // Refuse what the backend cannot run once, not once per task.
+        CommandChecks.Validate(command);
         command.Backend.Validate(command, detached: false);
         using var gate = new SemaphoreSlim(maxConcurrent == 0 ? replicas : maxConcurrent);
         using var failFast = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
