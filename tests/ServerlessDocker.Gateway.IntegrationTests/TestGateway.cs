@@ -15,7 +15,11 @@ internal sealed class TestGateway : IAsyncDisposable
         _ownsDirectory = ownsDirectory;
         Logs = logs;
         Client = new HttpClient { BaseAddress = host.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        AdminClient = host.AdminAddress is { } admin ? new HttpClient { BaseAddress = admin, Timeout = TimeSpan.FromSeconds(60) } : null;
     }
+
+    /// <summary>A client of the admin listener, when the gateway was started with one.</summary>
+    public HttpClient? AdminClient { get; }
 
     public GatewayHost Host { get; }
 
@@ -27,7 +31,7 @@ internal sealed class TestGateway : IAsyncDisposable
 
     public LogCollector Logs { get; }
 
-    public static async Task<TestGateway> StartAsync(EngineFixture engine, string yaml, string? directory = null, CancellationToken cancellationToken = default)
+    public static async Task<TestGateway> StartAsync(EngineFixture engine, string yaml, string? directory = null, CancellationToken cancellationToken = default, string? adminListen = null)
     {
         var owns = directory is null;
         directory ??= System.IO.Directory.CreateTempSubdirectory("sdock-gw-it-").FullName;
@@ -37,6 +41,7 @@ internal sealed class TestGateway : IAsyncDisposable
         {
             ConfigPath = Path.Combine(directory, "functions.yaml"),
             Listen = "127.0.0.1:0",
+            AdminListen = adminListen,
             Docker = engine.Docker,
             ReloadInterval = TimeSpan.FromMilliseconds(200),
             AsyncPollInterval = TimeSpan.FromMilliseconds(200),
@@ -49,6 +54,7 @@ internal sealed class TestGateway : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
+        AdminClient?.Dispose();
         await Host.DisposeAsync();
         if (_ownsDirectory)
         {

@@ -34,8 +34,48 @@ public sealed class FunctionInvokerTests : IDisposable
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static InvocationInput Input(string id = "call-1") =>
-        new(id, new CgiRequest { Method = "POST", RawTarget = "/front", Path = "/front" }, "/front", "", new MemoryStream([1, 2]), 2, false);
+    private static InvocationInput Input(string id = "call-1", bool invokeAuthorized = false) =>
+        new(id, new CgiRequest { Method = "POST", RawTarget = "/front", Path = "/front" }, "/front", "", new MemoryStream([1, 2]), 2, false, invokeAuthorized);
+
+    private FunctionInvoker InvokerWithToken(FunctionDefinition publicFront, FunctionDefinition privateBack)
+    {
+        var config = new StaticGatewayConfigSource(new GatewayConfig
+        {
+            Gateway = new GatewayOptions { InvokeToken = "secret" },
+            Functions = new Dictionary<string, FunctionDefinition> { [publicFront.Name] = publicFront, [privateBack.Name] = privateBack },
+        });
+        return new FunctionInvoker(_runner, _concurrency, new FunctionRouter(config, new ContainerFunctionsOptions()), _metrics, _log, _time, NullLogger<FunctionInvoker>.Instance);
+    }
+
+    [Theory(Timeout = 10000)]
+    [InlineData("/back/x")]
+    [InlineData("/BACK/x")]
+    [InlineData("/function/back/x")]
+    [InlineData("/function%2Fback/x")]
+    public async Task InvokeAsync_RedirectToAFunctionNeedingTheToken_CallerWithoutIt_GetsTheRedirectNotTheFunction(string location)
+    {
+        var invoker = InvokerWithToken(Front with { RequireAuth = false }, Back);
+        _runner.Script(Redirect(location), Answer(201));
+        var sink = new BufferedResponseSink(1024);
+
+        var result = await invoker.InvokeAsync(Front, Input(), sink, InvocationKind.Sync, Ct);
+
+        Assert.Equal(302, result.StatusCode);
+        Assert.Equal(["front"], _runner.Calls.Select(c => c.Function.Name));
+    }
+
+    [Fact(Timeout = 10000)]
+    public async Task InvokeAsync_RedirectToAFunctionNeedingTheToken_CallerWithIt_Followed()
+    {
+        var invoker = InvokerWithToken(Front, Back);
+        _runner.Script(Redirect("/back/x"), Answer(201));
+        var sink = new BufferedResponseSink(1024);
+
+        var result = await invoker.InvokeAsync(Front, Input(invokeAuthorized: true), sink, InvocationKind.Sync, Ct);
+
+        Assert.Equal(201, result.StatusCode);
+        Assert.Equal(["front", "back"], _runner.Calls.Select(c => c.Function.Name));
+    }
 
     [Fact(Timeout = 10000)]
     public async Task InvokeAsync_LocalRedirect_FollowedAsGetOfTheTargetWithoutBody()

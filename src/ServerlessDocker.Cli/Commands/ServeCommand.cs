@@ -19,7 +19,11 @@ internal static class ServeCommand
             Description = "Where to listen: host:port, :port (all interfaces) or port.",
             DefaultValueFactory = _ => "127.0.0.1:8080",
         };
-        var command = new Command("serve", "Serve functions over HTTP: a container per request (CGI or plain), async calls, dashboard and metrics.") { file, listen };
+        var adminListen = new Option<string?>("--admin-listen")
+        {
+            Description = "Serve the admin API, dashboard and metrics on this address only (host:port, :port or port), apart from the functions. Off by default.",
+        };
+        var command = new Command("serve", "Serve functions over HTTP: a container per request (CGI or plain), async calls, dashboard and metrics.") { file, listen, adminListen };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;
@@ -31,8 +35,9 @@ internal static class ServeCommand
 
             try
             {
-                await using var host = await GatewayHost.StartAsync(new GatewayHostOptions { ConfigPath = path, Listen = parse.GetValue(listen)! }, ct);
-                Console.Error.WriteLine($"sdock: serving {host.CurrentConfig.Functions.Count} function(s) from {path} on {host.BaseAddress} (dashboard: {host.BaseAddress}dashboard, metrics: {host.BaseAddress}metrics)");
+                await using var host = await GatewayHost.StartAsync(new GatewayHostOptions { ConfigPath = path, Listen = parse.GetValue(listen)!, AdminListen = parse.GetValue(adminListen) }, ct);
+                var pages = host.AdminAddress ?? host.BaseAddress;
+                Console.Error.WriteLine($"sdock: serving {host.CurrentConfig.Functions.Count} function(s) from {path} on {host.BaseAddress} (dashboard: {pages}dashboard, metrics: {pages}metrics)");
                 await host.WaitForShutdownAsync(ct);
                 return 0;
             }
@@ -44,9 +49,10 @@ internal static class ServeCommand
             catch (IOException ex)
             {
                 // Kestrel reports a taken port as an IOException ("address already in use").
-                Console.Error.WriteLine($"sdock: cannot listen on {parse.GetValue(listen)}: {ex.Message}");
+                Console.Error.WriteLine($"sdock: cannot listen on {parse.GetValue(listen)}{(parse.GetValue(adminListen) is { } a ? $" and {a}" : "")}: {ex.Message}");
                 return SdockApp.ErrorExitCode;
             }
+
         });
         return command;
     }

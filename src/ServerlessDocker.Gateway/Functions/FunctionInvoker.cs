@@ -40,11 +40,12 @@ internal sealed class FunctionInvoker(
                 return Finish(fn, input, kind, result, startedAt);
             }
 
-            // The gateway fetches a local redirect itself, as a GET, and returns that response; past the cap, or for a
-            // path no function serves, the caller gets the redirect instead.
+            // The gateway fetches a local redirect itself, as a GET, and returns that response; past the cap, for a
+            // path no function serves, or for a function the caller may not invoke (it did not present the invoke
+            // token), the caller gets the redirect instead: a redirect never grants more than an outside request has.
             var location = result.LocalRedirect!;
             var redirected = input.Request.ForLocalRedirect(location);
-            if (redirects >= MaxLocalRedirects || router.Resolve(redirected.Path) is not { } target)
+            if (redirects >= MaxLocalRedirects || router.Resolve(redirected.Path) is not { } target || !MayInvoke(input, target.Function))
             {
                 sink.Start(302, [new("Location", location)]);
                 return Finish(fn, input, kind, result with { Outcome = InvocationOutcome.Completed, StatusCode = 302, LocalRedirect = null }, startedAt);
@@ -54,6 +55,9 @@ internal sealed class FunctionInvoker(
             fn = target.Function;
         }
     }
+
+    private bool MayInvoke(InvocationInput input, FunctionDefinition target) =>
+        router.Gateway.InvokeToken is null || !target.RequireAuth || input.InvokeAuthorized;
 
     private async Task<InvocationResult> RunWithSlotAsync(
         FunctionDefinition fn, InvocationInput input, IResponseSink sink, InvocationKind kind, DateTimeOffset startedAt, CancellationToken cancellationToken)

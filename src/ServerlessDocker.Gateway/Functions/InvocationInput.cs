@@ -11,6 +11,8 @@ namespace ServerlessDocker.Gateway.Functions;
 /// <param name="Body">The request body for stdin, or null for none.</param>
 /// <param name="ContentLength">The body's length when known.</param>
 /// <param name="PassAuthorization">Whether the function may see the Authorization header (false when it carried a gateway token).</param>
+/// <param name="InvokeAuthorized">Whether the caller proved it may invoke functions that require the invoke token
+/// (it presented the token, or came through the admin API): a local redirect to such a function needs it.</param>
 /// <param name="RunName">A deterministic container name, or null for a generated one. A name is a claim (a second run
 /// with it gets <see cref="InvocationOutcome.NameTaken"/>): how a scheduler makes a run happen once.</param>
 internal sealed record InvocationInput(
@@ -21,6 +23,7 @@ internal sealed record InvocationInput(
     Stream? Body,
     long? ContentLength,
     bool PassAuthorization,
+    bool InvokeAuthorized,
     string? RunName = null)
 {
     /// <summary>The input of a local redirect (RFC 3875 §6.2.2): a GET of <paramref name="target"/>, without a body.</summary>

@@ -20,14 +20,18 @@ public sealed class GatewayHost : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly FileGatewayConfigSource _config;
 
-    private GatewayHost(WebApplication app, FileGatewayConfigSource config, IReadOnlyList<Uri> addresses)
+    private GatewayHost(WebApplication app, FileGatewayConfigSource config, IReadOnlyList<Uri> addresses, Uri? adminAddress)
     {
         _app = app;
         _config = config;
-        Addresses = addresses;
+        AdminAddress = adminAddress;
+        Addresses = adminAddress is null ? addresses : [.. addresses.Where(a => a.Port != adminAddress.Port)];
     }
 
-    /// <summary>The addresses Kestrel listens on (with the real port when 0 was asked for).</summary>
+    /// <summary>The admin listener's address (admin API, dashboard, metrics), or null when they share <see cref="BaseAddress"/>.</summary>
+    public Uri? AdminAddress { get; }
+
+    /// <summary>The addresses functions are served on (with the real port when 0 was asked for).</summary>
     public IReadOnlyList<Uri> Addresses { get; }
 
     /// <summary>The first address.</summary>
@@ -65,7 +69,8 @@ public sealed class GatewayHost : IAsyncDisposable
             builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         }
 
-        builder.WebHost.UseUrls(ListenUrl(options.Listen));
+        var listeners = new BoundListeners();
+        builder.WebHost.ConfigureKestrel(kestrel => AdminListener.Bind(kestrel, options.Listen, options.AdminListen, listeners));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
 
         // The config is loaded before the host is built so a bad file fails the start with its line number.
@@ -88,6 +93,11 @@ public sealed class GatewayHost : IAsyncDisposable
             });
 
             var app = builder.Build();
+            if (options.AdminListen is not null)
+            {
+                AdminListener.UseSeparation(app);
+            }
+
             app.MapFunctionGateway();
             try
             {
@@ -102,7 +112,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
                 .Select(a => new Uri(a)).ToList();
-            return new GatewayHost(app, config, addresses);
+            return new GatewayHost(app, config, addresses, listeners.Admin is { } admin ? BoundListeners.Address(admin) : null);
         }
         catch
         {

@@ -11,6 +11,12 @@ public sealed record GatewayHostOptions
     /// <summary>Where to listen: <c>host:port</c>, <c>:port</c>, <c>port</c> or a URL. Port 0 picks a free port.</summary>
     public string Listen { get; init; } = "127.0.0.1:8080";
 
+    /// <summary>
+    /// Where the admin API, dashboard and metrics listen, apart from the functions (same forms as <see cref="Listen"/>);
+    /// null serves them on <see cref="Listen"/>. With it they are not served on <see cref="Listen"/> at all.
+    /// </summary>
+    public string? AdminListen { get; init; }
+
     /// <summary>How often functions.yaml is checked for changes.</summary>
     public TimeSpan ReloadInterval { get; init; } = TimeSpan.FromSeconds(1);
 

@@ -7,9 +7,15 @@ namespace ServerlessDocker.Gateway.Http;
 /// <summary>Checks <c>Authorization: Bearer &lt;token&gt;</c> in constant time.</summary>
 internal static class BearerToken
 {
-    public static bool Matches(HttpRequest request, string expected)
+    public static bool Matches(HttpRequest request, string expected) =>
+        Matches(request.Headers.Authorization.ToString(), expected);
+
+    /// <summary>True when one of <paramref name="headers"/> is <c>Authorization: Bearer &lt;expected&gt;</c>.</summary>
+    public static bool Matches(IEnumerable<KeyValuePair<string, string>> headers, string expected) =>
+        headers.Any(h => h.Key.Equals("Authorization", StringComparison.OrdinalIgnoreCase) && Matches(h.Value, expected));
+
+    private static bool Matches(string header, string expected)
     {
-        var header = request.Headers.Authorization.ToString();
         const string prefix = "Bearer ";
         if (!header.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
         {

@@ -27,6 +27,15 @@ case "$PATH_INFO" in
   /local-redirect)
     crlf "Location: $SCRIPT_NAME/env?from=redirect" ""
     ;;
+  /redirect-to)
+    # A local redirect to whatever the query names (an attacker's function pointing at another function).
+    crlf "Location: $QUERY_STRING" ""
+    ;;
+  /no-content)
+    # A body where HTTP allows none, and a forged gateway header.
+    crlf "Status: ${QUERY_STRING:-204} No Content" "X-Call-Id: forged" "X-Function: kept" ""
+    echo "a body a 204 must not carry"
+    ;;
   /client-redirect)
     crlf "Location: http://example.invalid/elsewhere" ""
     ;;

@@ -118,7 +118,8 @@ internal sealed class AsyncCallWorker(
         }
 
         var sink = new BufferedResponseSink(router.Gateway.MaxStoredOutputBytes);
-        var input = new InvocationInput(call.Id, call.Request, call.ScriptName, call.PathInfo, call.Body.Length == 0 ? null : new MemoryStream(call.Body), call.Body.Length, call.PassAuthorization);
+        var invokeAuthorized = router.Gateway.InvokeToken is { } token && BearerToken.Matches(call.Request.Headers, token);
+        var input = new InvocationInput(call.Id, call.Request, call.ScriptName, call.PathInfo, call.Body.Length == 0 ? null : new MemoryStream(call.Body), call.Body.Length, call.PassAuthorization, invokeAuthorized);
         var result = await invoker.InvokeAsync(fn, input, sink, InvocationKind.Async, stoppingToken).ConfigureAwait(false);
         stoppingToken.ThrowIfCancellationRequested();
         if (result.Outcome == InvocationOutcome.Busy)

@@ -44,7 +44,8 @@ internal sealed class FunctionRequestHandler(
 
         // The function never sees a gateway token (invoke or admin) in HTTP_AUTHORIZATION.
         var passAuthorization = !skipInvokeAuth && !(gateway.InvokeToken is not null && fn.RequireAuth);
-        var input = new InvocationInput(callId, CgiRequest.FromHttpContext(context), scriptName, pathInfo, body.Stream, body.Length, passAuthorization);
+        var invokeAuthorized = skipInvokeAuth || (gateway.InvokeToken is { } token && BearerToken.Matches(context.Request, token));
+        var input = new InvocationInput(callId, CgiRequest.FromHttpContext(context), scriptName, pathInfo, body.Stream, body.Length, passAuthorization, invokeAuthorized);
         await invoker.InvokeAsync(fn, input, new HttpResponseSink(context), InvocationKind.Sync, ct).ConfigureAwait(false);
     }
 
