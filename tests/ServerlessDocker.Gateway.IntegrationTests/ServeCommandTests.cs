@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Text.Json;
 
 namespace ServerlessDocker.Gateway.IntegrationTests;
 
@@ -77,6 +79,69 @@ public sealed class ServeCommandTests(EngineFixture engine)
         }
 
         return Process.Start(psi) ?? throw new InvalidOperationException("cannot start dotnet");
+    }
+
+    [Fact(Timeout = 120000)]
+    public async Task Serve_KilledDuringAnAsyncCall_RestartRemovesTheFirstContainerAndRunsTheCallAgainCountingBothAttempts()
+    {
+        _ = engine;
+        var dir = Directory.CreateTempSubdirectory("sdock-gw-crash-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(dir, "functions.yaml"), $$"""
+            functions:
+              slow:
+                image: {{EngineFixture.CgiImage}}
+                mode: plain
+                args: [plain-sleep, "4"]
+            """, Ct);
+        var port = FreePort();
+        using var first = Start(dir, "serve", "-f", "functions.yaml", "--listen", $"127.0.0.1:{port}");
+        _ = first.StandardError.ReadToEndAsync(Ct);
+        Process? second = null;
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await WaitForHealthAsync(client, first);
+            using var accepted = await client.PostAsync("/async-function/slow", null, Ct);
+            var id = accepted.Headers.GetValues("X-Call-Id").Single();
+            var label = $"{Execution.GatewayLabels.Call}={id}";
+            var firstContainer = await Eventually.ValueAsync(async () => (await DockerCli.ContainerIdsAsync(label, Ct)).FirstOrDefault(), "the first attempt's container", TimeSpan.FromSeconds(20), Ct);
+
+            first.Kill();
+            await first.WaitForExitAsync(Ct);
+            Assert.True(await DockerCli.ContainerExistsAsync(firstContainer, Ct), "kill -9 left the attempt's container (the case under test)");
+
+            var port2 = FreePort();
+            second = Start(dir, "serve", "-f", "functions.yaml", "--listen", $"127.0.0.1:{port2}");
+            _ = second.StandardError.ReadToEndAsync(Ct);
+            using var client2 = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port2}") };
+            await WaitForHealthAsync(client2, second);
+            var done = await Eventually.ValueAsync(async () =>
+            {
+                var call = await client2.GetFromJsonAsync<JsonElement>("/calls/" + id, Ct);
+                return call.GetProperty("status").GetString() is "succeeded" or "failed" ? call : (JsonElement?)null;
+            }, "the call to finish after the restart", TimeSpan.FromSeconds(40), Ct);
+
+            Assert.False(await DockerCli.ContainerExistsAsync(firstContainer, Ct), "the interrupted attempt's container is still there");
+            Assert.Equal("succeeded", done.GetProperty("status").GetString());
+            Assert.Equal(2, done.GetProperty("attempts").GetInt32());
+            await DockerCli.AssertGoneAsync(label, Ct);
+        }
+        finally
+        {
+            if (!first.HasExited)
+            {
+                first.Kill();
+            }
+
+            if (second is not null)
+            {
+                second.Kill();
+                await second.WaitForExitAsync(CancellationToken.None);
+                second.Dispose();
+            }
+
+            Directory.Delete(dir, recursive: true);
+        }
     }
 
     private static async Task WaitForHealthAsync(HttpClient client, Process process)

@@ -11,6 +11,9 @@ internal enum AsyncCallStatus
     /// <summary>Running now.</summary>
     Running,
 
+    /// <summary>Its attempt was cut off by the gateway process ending; cleared up and retried (or failed) at the next start.</summary>
+    Interrupted,
+
     /// <summary>Finished with a non-failing status.</summary>
     Succeeded,
 

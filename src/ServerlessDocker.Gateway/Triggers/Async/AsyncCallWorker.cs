@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ServerlessDocker.Gateway.Execution;
 using ServerlessDocker.Gateway.Functions;
 using ServerlessDocker.Gateway.Http;
 using ServerlessDocker.Gateway.Observability;
@@ -10,8 +11,14 @@ namespace ServerlessDocker.Gateway.Triggers.Async;
 /// The async trigger: runs stored calls through the invoker, up to <c>asyncWorkers</c> at a time, with a buffer as the
 /// sink; retries failures with the function's backoff, then POSTs the result to the call's X-Callback-Url.
 /// </summary>
+/// <remarks>
+/// Delivery is at least once: a call whose attempt a dead gateway left unfinished has that attempt counted, its
+/// container removed, and runs again if its retry policy has an attempt left. A function that must not act twice uses
+/// the call id (<c>X-Call-Id</c>, <c>HTTP_X_CALL_ID</c>) as its idempotency key.
+/// </remarks>
 internal sealed class AsyncCallWorker(
     CallStore store,
+    DockerFunctions docker,
     FunctionInvoker invoker,
     FunctionRouter router,
     GatewayMetrics metrics,
@@ -34,6 +41,7 @@ internal sealed class AsyncCallWorker(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        await RecoverInterruptedAsync(stoppingToken).ConfigureAwait(false);
         var running = new List<Task>();
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -66,6 +74,55 @@ internal sealed class AsyncCallWorker(
 
         // Let running calls see the stop (their containers are removed) and put themselves back in the queue.
         await Task.WhenAll(running).ConfigureAwait(false);
+    }
+
+    private async Task RecoverInterruptedAsync(CancellationToken stoppingToken)
+    {
+        var interrupted = store.InterruptedCallIds.ToHashSet(StringComparer.Ordinal);
+        if (interrupted.Count == 0)
+        {
+            return;
+        }
+
+        // The attempt's container outlived its gateway: remove it first, so nothing is left behind and two attempts
+        // of one call never run at once.
+        try
+        {
+            foreach (var info in await docker.ListAsync(stoppingToken).ConfigureAwait(false))
+            {
+                if (info.Labels.TryGetValue(GatewayLabels.Call, out var id) && interrupted.Contains(id))
+                {
+                    // Disposing the handle kills and removes the container.
+                    var leftover = await docker.GetRunAsync(info.Id, stoppingToken).ConfigureAwait(false);
+                    await leftover.DisposeAsync().ConfigureAwait(false);
+                    logger.LogInformation("Async call {CallId}: removed container {Container} of its interrupted attempt", id, info.Id);
+                }
+            }
+        }
+        catch (ServerlessDockerException ex)
+        {
+            logger.LogWarning("Could not clear the containers of interrupted async calls: {Error}", ex.Message);
+        }
+
+        foreach (var id in interrupted)
+        {
+            if (await store.GetAsync(id, stoppingToken).ConfigureAwait(false) is not { } call)
+            {
+                continue;
+            }
+
+            var fn = router.Find(call.Function, allowImageFallback: false);
+            if (fn?.Retry.NextAttemptAt(time, call.Attempts) is { } next)
+            {
+                await store.RequeueInterruptedAsync(id, next, stoppingToken).ConfigureAwait(false);
+                logger.LogInformation("Async call {CallId}: attempt {Attempt} was interrupted; it runs again", id, call.Attempts);
+                continue;
+            }
+
+            var failed = call with { Status = AsyncCallStatus.Failed, FinishedAt = time.GetUtcNow(), Error = $"{CallStore.InterruptedError}, and no attempt is left" };
+            await store.SaveAttemptAsync(failed, stoppingToken).ConfigureAwait(false);
+            await callbacks.DeliverAsync(failed, stoppingToken).ConfigureAwait(false);
+        }
     }
 
     private async Task WaitForWorkAsync(CancellationToken stoppingToken)

@@ -35,8 +35,39 @@ internal sealed class CallStore
               http_status INTEGER, exit_code INTEGER, duration_ms REAL, output BLOB, output_content_type TEXT,
               error TEXT, stderr TEXT, callback_status TEXT, callback_error TEXT);
             CREATE INDEX IF NOT EXISTS calls_due ON calls(status, next_attempt_at);
-            UPDATE calls SET status = 'queued' WHERE status = 'running';
             """, cancellationToken).ConfigureAwait(false);
+
+        // A call still 'running' belongs to a gateway that died during its attempt (kill -9, a crash, power loss):
+        // the attempt counts, and the call waits for the worker to clear its container and decide on a retry.
+        await using var interrupted = db.CreateCommand();
+        interrupted.CommandText = $"UPDATE calls SET status = 'interrupted', attempts = attempts + 1, error = '{InterruptedError}' WHERE status = 'running' RETURNING id";
+        var ids = new List<string>();
+        await using (var r = await interrupted.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await r.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ids.Add(r.GetString(0));
+            }
+        }
+
+        InterruptedCallIds = ids;
+    }
+
+    /// <summary>What an interrupted attempt records.</summary>
+    public const string InterruptedError = "attempt interrupted: the gateway stopped while it ran";
+
+    /// <summary>Calls whose attempt a previous gateway process did not finish, found at start-up.</summary>
+    public IReadOnlyList<string> InterruptedCallIds { get; private set; } = [];
+
+    /// <summary>Queues an interrupted call for its next attempt.</summary>
+    public async Task RequeueInterruptedAsync(string id, DateTimeOffset next, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = "UPDATE calls SET status = 'queued', next_attempt_at = $next WHERE id = $id AND status = 'interrupted'";
+        cmd.Parameters.AddWithValue("$id", id);
+        cmd.Parameters.AddWithValue("$next", next.ToUnixTimeMilliseconds());
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task InsertAsync(AsyncCall call, CancellationToken cancellationToken)
