@@ -125,6 +125,78 @@ public sealed class AdversarialBuildTests(ProxyEnvironment environment)
         Assert.Equal(busyboxBefore, await ImageIdAsync("busybox:latest", ct));
     }
 
+    [Theory(Timeout = 120000)]
+    [InlineData("FROM {victimImage}\n", "", 404)]
+    [InlineData("ARG BASE={victimImage}\nFROM $BASE\n", "", 404)]
+    [InlineData("ARG BASE=busybox\nFROM ${BASE}\n", "&buildargs=%7B%22BASE%22%3A%22{victimImageJson}%22%7D", 404)]
+    [InlineData("ARG BASE\nFROM ${BASE:-{victimImage}}\n", "", 404)]
+    [InlineData("FROM --platform=linux/amd64 {victimImage} AS stolen\nCMD [\"true\"]\n", "", 404)]
+    [InlineData("FROM busybox AS a\nFROM a\nCOPY --from={victimImage} /bin/busybox /stolen\n", "", 404)]
+    [InlineData("# escape=`\nFROM busybox\nFROM `\n  {victimImage}\n", "", 404)]
+    [InlineData("from busybox\n# a comment inside\nFROM \\\n# hidden\n {victimImage}\n", "", 404)]
+    [InlineData("FROM sdock-never-built-base:latest\n", "", 403)]
+    [InlineData("FROM $UNSET\n", "", 400)]
+    [InlineData("FROM ${BASE/busy/box}\n", "", 400)]
+    public async Task Build_DockerfileReadsAnImageTheScopeMayNotRun_RefusedBeforeTheEngineSeesIt(string dockerfile, string extra, int status)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var t = await environment.GetTenantsAsync(ct);
+        var own = NewTag();
+        var text = dockerfile.Replace("{victimImage}", t.VictimImage, StringComparison.Ordinal);
+        var query = $"?t={Uri.EscapeDataString(own)}" + extra.Replace("{victimImageJson}", Uri.EscapeDataString(t.VictimImage), StringComparison.Ordinal);
+
+        var response = await BuildAsync(t.Attacker, query, "application/x-tar", Context(text), ct);
+
+        Assert.True(response.Status == status, response.ToString());
+        Assert.Null(await ImageIdAsync(own, ct));
+    }
+
+    [Theory(Timeout = 120000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Build_MultiStageFromAllowedImages_PlainOrGzip_Built(bool gzip)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var t = await environment.GetTenantsAsync(ct);
+        var own = NewTag();
+        var context = Context("ARG BASE=busybox\nFROM ${BASE} AS base\nFROM scratch\nCOPY --from=base /bin/busybox /busybox\nCOPY --from=0 /bin/busybox /again\nCMD [\"/busybox\", \"true\"]\n");
+        if (gzip)
+        {
+            using var compressed = new MemoryStream();
+            using (var zip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Fastest, leaveOpen: true))
+            {
+                zip.Write(context);
+            }
+
+            context = compressed.ToArray();
+        }
+
+        try
+        {
+            var response = await BuildAsync(t.Attacker, $"?t={Uri.EscapeDataString(own)}", "application/x-tar", context, ct);
+
+            Assert.True(response.Status == 200, response.ToString());
+            Assert.DoesNotContain("errorDetail", response.Body, StringComparison.Ordinal);
+            Assert.NotNull(await ImageIdAsync(own, ct));
+        }
+        finally
+        {
+            await DockerCli.RunAsync(CancellationToken.None, "rmi", "-f", own);
+        }
+    }
+
+    [Fact(Timeout = 60000)]
+    public async Task Build_ContextCompressedWithBzip2_400NamingTheCompression()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var t = await environment.GetTenantsAsync(ct);
+
+        var response = await BuildAsync(t.Attacker, $"?t={Uri.EscapeDataString(NewTag())}", "application/x-tar", [.. "BZh91AY&SY"u8.ToArray(), .. new byte[64]], ct);
+
+        Assert.True(response.Status == 400, response.ToString());
+        Assert.Contains("bzip2", response.Body, StringComparison.Ordinal);
+    }
+
     [Fact(Timeout = 60000)]
     public async Task ArchiveUpload_FormEncodedBody_400NamingTheContentType()
     {

@@ -1,7 +1,7 @@
 namespace ServerlessDocker.Proxy.Authorization;
 
 /// <summary>The exact request the proxy will send upstream after authorising it.</summary>
-internal sealed class ForwardPlan
+internal sealed record ForwardPlan
 {
     /// <summary>The HTTP method.</summary>
     public required string Method { get; init; }
@@ -14,6 +14,12 @@ internal sealed class ForwardPlan
 
     /// <summary>True when the client's body is streamed through (tar uploads).</summary>
     public bool StreamBody { get; init; }
+
+    /// <summary>
+    /// When set, a streamed body is read whole (into a temporary file) and handed to this check before any of it is
+    /// forwarded; the check throws <see cref="RequestRejectedException"/> to refuse the request.
+    /// </summary>
+    public Func<Stream, CancellationToken, Task>? CheckStreamedBody { get; init; }
 
     /// <summary>True for attach and exec start.</summary>
     public bool Hijack { get; init; }

@@ -165,7 +165,31 @@ internal sealed partial class RequestAuthorizer
         // The proxy's labels override any inherited from the base image; intermediate containers are always removed.
         var labels = StampLabels(clientLabels);
         var rewritten = query.With("labels", labels.ToJsonString()).With("forcerm", "1").With("rm", "1");
-        return Plan("POST", prefix + "/build", rewritten, stream: true);
+        var args = buildArgs?.ToDictionary(a => a.Key, a => a.Value?.GetValue<string>(), StringComparer.Ordinal) ?? [];
+        var dockerfile = query.Get("dockerfile");
+        return Plan("POST", prefix + "/build", rewritten, stream: true) with
+        {
+            CheckStreamedBody = (context, ct) => CheckBuildImagesAsync(context, dockerfile, args, ct),
+        };
+    }
+
+    /// <summary>
+    /// Applies the run's image rules to every image the Dockerfile reads (<c>FROM</c>, <c>COPY --from</c>): one the
+    /// scope may not run it may not build from either, and one missing from the engine would be pulled, which only a
+    /// policy that allows pulls permits.
+    /// </summary>
+    private async Task CheckBuildImagesAsync(Stream context, string? dockerfile, IReadOnlyDictionary<string, string?> buildArgs, CancellationToken cancellationToken)
+    {
+        var text = await BuildContext.ReadDockerfileAsync(context, dockerfile, cancellationToken).ConfigureAwait(false);
+        foreach (var image in DockerfileImages.Parse(text, buildArgs))
+        {
+            var local = await _engine.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
+            CheckImage(image, local);
+            if (local is null && !Policy.AllowPull)
+            {
+                Deny($"base image '{image}' is not on the engine, and pulling it is not allowed by the policy");
+            }
+        }
     }
 
     /// <summary>The engine's own boolean reading of a build flag: anything but empty, 0, no, false or none is true.</summary>

@@ -12,45 +12,116 @@ internal static class BodyIO
     /// <summary>Reads a whole request body into memory; a body over <paramref name="limit"/> answers 413.</summary>
     public static async ValueTask<byte[]> ReadAllAsync(BufferedConnection source, BodyFraming framing, long limit, CancellationToken cancellationToken)
     {
-        switch (framing.Kind)
+        if (framing.Kind == BodyFramingKind.Length && framing.Length > limit)
         {
-            case BodyFramingKind.None:
-                return [];
-            case BodyFramingKind.Length:
-                if (framing.Length > limit)
-                {
-                    throw new RequestRejectedException(413, $"request body larger than {limit} bytes");
-                }
+            throw new RequestRejectedException(413, $"request body larger than {limit} bytes");
+        }
 
-                var body = new byte[framing.Length];
-                await source.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
-                return body;
-            case BodyFramingKind.Chunked:
-                using (var stream = new MemoryStream())
-                {
+        using var stream = new MemoryStream(framing.Kind == BodyFramingKind.Length ? (int)framing.Length : 0);
+        await CopyToAsync(source, framing, stream, limit, cancellationToken).ConfigureAwait(false);
+        return stream.Length == stream.Capacity ? stream.GetBuffer() : stream.ToArray();
+    }
+
+    /// <summary>
+    /// Reads a whole request body into a temporary file (deleted when the stream is disposed), so it can be checked
+    /// before any of it is forwarded; a body over <paramref name="limit"/> answers 413.
+    /// </summary>
+    public static async ValueTask<FileStream> SpoolAsync(BufferedConnection source, BodyFraming framing, long limit, CancellationToken cancellationToken)
+    {
+        var file = new FileStream(Path.Combine(Path.GetTempPath(), $"sdock-proxy-body-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.ReadWrite,
+            FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        try
+        {
+            await CopyToAsync(source, framing, file, limit, cancellationToken).ConfigureAwait(false);
+            file.Position = 0;
+            return file;
+        }
+        catch
+        {
+            await file.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Sends <paramref name="body"/> to the upstream as it is (its length was announced in the head).</summary>
+    public static async ValueTask SendAsync(Stream body, BufferedConnection target, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await target.SendAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Copies a framed request body (Content-Length or chunked) into <paramref name="destination"/>.</summary>
+    private static async ValueTask CopyToAsync(BufferedConnection source, BodyFraming framing, Stream destination, long limit, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            switch (framing.Kind)
+            {
+                case BodyFramingKind.None:
+                    return;
+                case BodyFramingKind.Length:
+                    if (framing.Length > limit)
+                    {
+                        throw new RequestRejectedException(413, $"request body larger than {limit} bytes");
+                    }
+
+                    await CopyExactlyAsync(source, destination, framing.Length, buffer, cancellationToken).ConfigureAwait(false);
+                    return;
+                case BodyFramingKind.Chunked:
+                    var total = 0L;
                     while (true)
                     {
                         var size = await ReadChunkSizeAsync(source, cancellationToken).ConfigureAwait(false);
                         if (size == 0)
                         {
                             await SkipTrailersAsync(source, cancellationToken).ConfigureAwait(false);
-                            return stream.ToArray();
+                            return;
                         }
 
-                        if (stream.Length + size > limit)
+                        total += size;
+                        if (total > limit)
                         {
                             throw new RequestRejectedException(413, $"request body larger than {limit} bytes");
                         }
 
-                        var chunk = new byte[size];
-                        await source.ReadExactlyAsync(chunk, cancellationToken).ConfigureAwait(false);
-                        stream.Write(chunk);
+                        await CopyExactlyAsync(source, destination, size, buffer, cancellationToken).ConfigureAwait(false);
                         await ExpectCrlfAsync(source, cancellationToken).ConfigureAwait(false);
                     }
-                }
 
-            default:
-                throw new RequestRejectedException(400, "request body without framing");
+                default:
+                    throw new RequestRejectedException(400, "request body without framing");
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static async ValueTask CopyExactlyAsync(BufferedConnection source, Stream destination, long count, byte[] buffer, CancellationToken cancellationToken)
+    {
+        while (count > 0)
+        {
+            var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, count)), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new RequestRejectedException(400, "connection closed inside a body");
+            }
+
+            await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            count -= read;
         }
     }
 

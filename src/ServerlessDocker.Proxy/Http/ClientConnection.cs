@@ -21,6 +21,9 @@ internal sealed class ClientConnection
     private static readonly string[] ForwardedHeaders = ["User-Agent", "X-Registry-Auth", "X-Registry-Config"];
     private static readonly TimeSpan HijackDrainGrace = TimeSpan.FromSeconds(10);
 
+    // The largest body read whole for a check before forwarding (a build context); spooled to a temporary file.
+    private const long MaxStreamedCheckBytes = 4L * 1024 * 1024 * 1024;
+
     private readonly ProxyScope _scope;
     private readonly BufferedConnection _client;
     private BufferedConnection? _upstream;
@@ -137,6 +140,25 @@ internal sealed class ClientConnection
 
             auditPath = plan.Target;
             var sendContinue = route.Body == RouteBody.Stream && head.HasToken("Expect", "100-continue");
+            if (plan.CheckStreamedBody is { } check)
+            {
+                // Checked whole before the engine sees a byte of it (a build's Dockerfile names the images it reads).
+                if (sendContinue)
+                {
+                    await _client.SendAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
+                }
+
+                var spooled = await BodyIO.SpoolAsync(_client, framing, MaxStreamedCheckBytes, cancellationToken).ConfigureAwait(false);
+                await using (spooled.ConfigureAwait(false))
+                {
+                    bodyConsumed = true;
+                    await check(spooled, cancellationToken).ConfigureAwait(false);
+                    spooled.Position = 0;
+                    return await ForwardAsync(plan, head, new BodyFraming(spooled.Length == 0 ? BodyFramingKind.None : BodyFramingKind.Length, spooled.Length),
+                        upgrade is not null, keepAlive, sendContinue: false, cancellationToken, spooled).ConfigureAwait(false);
+                }
+            }
+
             return await ForwardAsync(plan, head, framing, upgrade is not null, keepAlive, sendContinue, cancellationToken).ConfigureAwait(false);
         }
         catch (RequestRejectedException ex)
@@ -156,7 +178,7 @@ internal sealed class ClientConnection
         }
     }
 
-    private async Task<bool> ForwardAsync(ForwardPlan plan, HttpHead clientHead, BodyFraming clientFraming, bool upgrade, bool keepAlive, bool sendContinue, CancellationToken cancellationToken)
+    private async Task<bool> ForwardAsync(ForwardPlan plan, HttpHead clientHead, BodyFraming clientFraming, bool upgrade, bool keepAlive, bool sendContinue, CancellationToken cancellationToken, Stream? spooledBody = null)
     {
         var status = 0;
         try
@@ -179,7 +201,11 @@ internal sealed class ClientConnection
             }
 
             await upstream.SendAsync(BuildRequestHead(plan, clientHead, clientFraming, upgrade), cancellationToken).ConfigureAwait(false);
-            if (plan.StreamBody)
+            if (spooledBody is not null)
+            {
+                await BodyIO.SendAsync(spooledBody, upstream, cancellationToken).ConfigureAwait(false);
+            }
+            else if (plan.StreamBody)
             {
                 await BodyIO.StreamRequestBodyAsync(_client, clientFraming, upstream, cancellationToken).ConfigureAwait(false);
             }
