@@ -185,6 +185,27 @@ public sealed class AdversarialBuildTests(ProxyEnvironment environment)
         }
     }
 
+    [Fact(Timeout = 120000)]
+    public async Task Build_SameStepsAsAnotherScopesImage_NotServedFromThatScopesCache()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var t = await environment.GetTenantsAsync(ct);
+        var own = NewTag();
+        try
+        {
+            // The victim's image was built from exactly these lines (Tenants): a shared cache would reuse its steps.
+            var response = await BuildAsync(t.Attacker, $"?t={Uri.EscapeDataString(own)}", "application/x-tar", Context("FROM busybox\nCMD [\"echo\", \"victim\"]\n"), ct);
+
+            Assert.True(response.Status == 200, response.ToString());
+            Assert.DoesNotContain("Using cache", response.Body, StringComparison.Ordinal);
+            Assert.NotEqual(await ImageIdAsync(t.VictimImage, ct), await ImageIdAsync(own, ct));
+        }
+        finally
+        {
+            await DockerCli.RunAsync(CancellationToken.None, "rmi", "-f", own);
+        }
+    }
+
     [Fact(Timeout = 60000)]
     public async Task Build_ContextCompressedWithBzip2_400NamingTheCompression()
     {

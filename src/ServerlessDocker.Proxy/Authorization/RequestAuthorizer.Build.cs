@@ -9,6 +9,7 @@ namespace ServerlessDocker.Proxy.Authorization;
 /// <summary>
 /// Builds: every query parameter the engine's classic builder reads is whitelisted by shape; anything else is refused.
 /// The proxy rebuilds the query itself, and the body is forwarded as a tar only (see <see cref="StreamContentType"/>).
+/// The build cache is the scope's own images only (<c>cachefrom</c>), never another scope's layers.
 /// </summary>
 internal sealed partial class RequestAuthorizer
 {
@@ -160,6 +161,14 @@ internal sealed partial class RequestAuthorizer
         else if (query.Get("cachefrom") is not null)
         {
             query = query.Without("cachefrom");
+        }
+
+        // The classic builder's cache is every image on the engine: a step another scope built with the same
+        // instruction would be reused (its files, not this build's). Only the scope's own images, named in
+        // cachefrom, may serve as cache; without them the build runs uncached.
+        if (query.Get("cachefrom") is not { Length: > 2 })
+        {
+            query = query.Without("cachefrom").With("nocache", "1");
         }
 
         // The proxy's labels override any inherited from the base image; intermediate containers are always removed.
