@@ -88,6 +88,39 @@ public sealed class PolicyDecisionTests : FakeEngineProxyTests
         Assert.Equal(string.Empty, (string?)labels["io.sdock.proxy.scope.2"]);
     }
 
+    [Theory(Timeout = 30000)]
+    [InlineData("""{"Image":"busybox","HostConfig":{"CpuQuota":10000000000,"CpuPeriod":100000}}""", "above the policy's maximum")]
+    [InlineData("""{"Image":"busybox","HostConfig":{"CpuQuota":9223372036854775807}}""", "above the policy's maximum")]
+    [InlineData("""{"Image":"busybox","HostConfig":{"CpuQuota":500}}""", "at least 1000")]
+    [InlineData("""{"Image":"busybox","HostConfig":{"CpuQuota":100000,"CpuPeriod":10}}""", "between 1000 and 1000000")]
+    [InlineData("""{"Image":"busybox","HostConfig":{"NanoCpus":1000000000,"CpuQuota":100000}}""", "cannot both be set")]
+    [InlineData("""{"Image":"busybox","HostConfig":{"NanoCpus":-1}}""", "must not be negative")]
+    [InlineData("""{"Image":"busybox","HostConfig":{"Memory":-1}}""", "must be 0 (unlimited)")]
+    public async Task Create_CpuAndMemoryNumbers_ReadAsTheEngineReadsThemWithoutOverflow(string body, string expected)
+    {
+        var scope = await ScopeAsync("numbers", ProxyPolicy.Default with { Limits = ResourceLimits.Default with { MaxCpus = 2 } });
+
+        var ex = await Assert.ThrowsAsync<RequestRejectedException>(() => AuthorizeAsync(scope, "POST", "/containers/create", body));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = 30000)]
+    [InlineData("""{"Image":"busybox","HostConfig":{"PidsLimit":-1}}""")]
+    [InlineData("""{"Image":"busybox","HostConfig":{"CpuQuota":-1}}""")]
+    [InlineData("""{"Image":"busybox"}""")]
+    public async Task Create_UnlimitedUnderAMaximum_GetsTheMaximumNeverUnlimited(string body)
+    {
+        var limits = ResourceLimits.Default with { Required = false, DefaultPidsLimit = 0, DefaultCpus = 0, MaxPidsLimit = 100, MaxCpus = 1 };
+        var scope = await ScopeAsync("unlimited", ProxyPolicy.Default with { Limits = limits });
+
+        var hc = Body(await AuthorizeAsync(scope, "POST", "/containers/create", body))["HostConfig"]!.AsObject();
+
+        Assert.Equal(100, (long)hc["PidsLimit"]!);
+        Assert.Equal(1_000_000_000, (long)hc["NanoCpus"]!);
+        Assert.Equal(0, (long?)hc["CpuQuota"] ?? 0);
+    }
+
     [Fact(Timeout = 30000)]
     public async Task Create_WithoutLimitsAndNoDefaults_RefusedWhenRequired()
     {

@@ -473,34 +473,77 @@ internal sealed partial class RequestAuthorizer
         }
     }
 
+    /// <summary>
+    /// Memory, PIDs and CPUs as the engine will apply them, checked against the policy. Read with the engine's own
+    /// meaning (0, and -1 for PIDs and CPU quota, mean unlimited; NanoCpus and CpuQuota/CpuPeriod exclude each other)
+    /// and with arithmetic that cannot overflow. A value left unlimited gets the policy's default; without one, a
+    /// required limit is refused and any other gets the maximum: with a maximum in force nothing runs unlimited.
+    /// </summary>
     private (long Memory, long Pids, long NanoCpus) ApplyResourceLimits(JsonObject hc)
     {
         var limits = Policy.Limits;
         var memory = StrictJson.GetLong(hc, "Memory");
-        if (memory <= 0 && limits.DefaultMemoryBytes > 0)
+        if (memory < 0)
         {
-            memory = limits.DefaultMemoryBytes;
+            throw new RequestRejectedException(400, $"HostConfig.Memory must be 0 (unlimited) or a number of bytes, not {memory}");
+        }
+
+        if (memory == 0 && (limits.DefaultMemoryBytes > 0 ? limits.DefaultMemoryBytes : limits.Required ? 0 : limits.MaxMemoryBytes) is > 0 and var memoryLimit)
+        {
+            memory = memoryLimit;
             StrictJson.Set(hc, "Memory", memory);
         }
 
-        var pids = StrictJson.GetLong(hc, "PidsLimit");
-        if (pids <= 0 && limits.DefaultPidsLimit > 0)
+        var pids = Math.Max(StrictJson.GetLong(hc, "PidsLimit"), 0);
+        if (pids == 0 && (limits.DefaultPidsLimit > 0 ? limits.DefaultPidsLimit : limits.Required ? 0 : limits.MaxPidsLimit) is > 0 and var pidsLimit)
         {
-            pids = limits.DefaultPidsLimit;
+            pids = pidsLimit;
             StrictJson.Set(hc, "PidsLimit", pids);
         }
 
         var nanoCpus = StrictJson.GetLong(hc, "NanoCpus");
         var cpuQuota = StrictJson.GetLong(hc, "CpuQuota");
-        if (nanoCpus <= 0 && cpuQuota > 0)
+        var cpuPeriod = StrictJson.GetLong(hc, "CpuPeriod");
+        if (nanoCpus < 0)
         {
-            var period = StrictJson.GetLong(hc, "CpuPeriod") is > 0 and var p ? p : 100_000;
-            nanoCpus = cpuQuota * 1_000_000_000 / period;
+            throw new RequestRejectedException(400, $"HostConfig.NanoCpus must not be negative, not {nanoCpus}");
         }
-        else if (nanoCpus <= 0 && limits.DefaultCpus > 0)
+
+        if (nanoCpus > 0 && (cpuQuota != 0 || cpuPeriod != 0))
         {
-            nanoCpus = (long)(limits.DefaultCpus * 1e9);
+            throw new RequestRejectedException(400, "HostConfig.NanoCpus and CpuQuota/CpuPeriod cannot both be set (the engine refuses it too)");
+        }
+
+        if (cpuPeriod != 0 && cpuPeriod is < 1000 or > 1_000_000)
+        {
+            throw new RequestRejectedException(400, $"HostConfig.CpuPeriod must be between 1000 and 1000000 microseconds, not {cpuPeriod}");
+        }
+
+        if (cpuQuota > 0)
+        {
+            if (cpuQuota < 1000)
+            {
+                throw new RequestRejectedException(400, $"HostConfig.CpuQuota must be at least 1000 microseconds, not {cpuQuota}");
+            }
+
+            // quota/period CPUs, in nano-CPUs; Int128 because 10^10 µs × 10^9 overflows a long.
+            var nano = (Int128)cpuQuota * 1_000_000_000 / (cpuPeriod > 0 ? cpuPeriod : 100_000);
+            nanoCpus = nano > long.MaxValue ? long.MaxValue : (long)nano;
+        }
+        else if (cpuQuota < 0)
+        {
+            // -1 is unlimited: drop it so a default or maximum can be applied as NanoCpus.
+            StrictJson.Set(hc, "CpuQuota", 0L);
+            StrictJson.Set(hc, "CpuPeriod", 0L);
+        }
+
+        if (nanoCpus == 0 && (limits.DefaultCpus > 0 ? limits.DefaultCpus : limits.MaxCpus) is > 0 and var cpus)
+        {
+            // The engine refuses more CPUs than the host has; the proxy runs beside the engine it guards.
+            nanoCpus = (long)(Math.Min(cpus, Environment.ProcessorCount) * 1e9);
             StrictJson.Set(hc, "NanoCpus", nanoCpus);
+            StrictJson.Set(hc, "CpuQuota", 0L);
+            StrictJson.Set(hc, "CpuPeriod", 0L);
         }
 
         if (limits.Required && (memory <= 0 || pids <= 0))
@@ -551,10 +594,16 @@ internal sealed partial class RequestAuthorizer
         foreach (var (scope, containers) in subtrees)
         {
             var quota = scope.Policy.Quota;
-            long Sum(string label) => containers.Sum(c => c.Labels.TryGetValue(label, out var v) && long.TryParse(v, CultureInfo.InvariantCulture, out var n) ? n : 0);
+            // Int128: a sum of longs cannot overflow it, so no sum can wrap below a quota.
+            Int128 Sum(string label) => containers.Aggregate(Int128.Zero, (sum, c) => sum + (c.Labels.TryGetValue(label, out var v) && long.TryParse(v, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 0));
             if (quota.MaxContainers > 0 && containers.Count + 1 > quota.MaxContainers)
             {
                 Deny($"quota of scope '{scope.Path}' reached: at most {quota.MaxContainers} containers");
+            }
+
+            if ((quota.MaxTotalMemoryBytes > 0 && memory <= 0) || (quota.MaxTotalPids > 0 && pids <= 0) || (quota.MaxTotalCpus > 0 && nanoCpus <= 0))
+            {
+                Deny($"scope '{scope.Path}' has a quota, so a container needs a memory, PIDs and CPU limit wherever the quota counts one");
             }
 
             if (quota.MaxTotalMemoryBytes > 0 && Sum(ScopeLabels.Memory) + memory > quota.MaxTotalMemoryBytes)
@@ -567,7 +616,7 @@ internal sealed partial class RequestAuthorizer
                 Deny($"quota of scope '{scope.Path}' reached: at most {quota.MaxTotalPids} PIDs");
             }
 
-            if (quota.MaxTotalCpus > 0 && Sum(ScopeLabels.NanoCpus) + nanoCpus > quota.MaxTotalCpus * 1e9)
+            if (quota.MaxTotalCpus > 0 && (double)(Sum(ScopeLabels.NanoCpus) + nanoCpus) > quota.MaxTotalCpus * 1e9)
             {
                 Deny($"quota of scope '{scope.Path}' reached: at most {quota.MaxTotalCpus} CPUs");
             }
