@@ -23,7 +23,7 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
 
     // Containers this proxy created to hold a nested scope, by full ID: the only destroy events it acts on.
     private readonly ConcurrentDictionary<string, ProxyScope> _holders = new(StringComparer.Ordinal);
-    private readonly SemaphoreSlim _createLock = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _quotaLocks = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private Task _eventMonitor = Task.CompletedTask;
     private int _disposed;
@@ -99,7 +99,10 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
         await _eventMonitor.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         Engine.Dispose();
         _stopping.Dispose();
-        _createLock.Dispose();
+        foreach (var gate in _quotaLocks.Values)
+        {
+            gate.Dispose();
+        }
     }
 
     internal Task<ProxyScope> CreateScopeAsync(string name, string? socketPath, ProxyPolicy? policy, bool removeLeftovers, CancellationToken cancellationToken)
@@ -132,10 +135,21 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
     /// <summary>True when <paramref name="child"/> has a recorded holder container.</summary>
     internal bool HasHolder(ProxyScope child) => _holders.Values.Contains(child);
 
-    internal async Task<IDisposable> AcquireCreateLockAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Serialises the creates that count against the quotas on <paramref name="scope"/>'s path: one lock per
+    /// top-level scope, so one tenant's slow engine call never stalls another tenant's creates.
+    /// </summary>
+    internal async Task<IDisposable> AcquireQuotaLockAsync(ProxyScope scope, CancellationToken cancellationToken)
     {
-        await _createLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Releaser(_createLock);
+        var root = scope;
+        while (root.Parent is not null)
+        {
+            root = root.Parent;
+        }
+
+        var gate = _quotaLocks.GetOrAdd(root.Path, static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Releaser(gate);
     }
 
     /// <summary>Force-removes the containers, volumes and networks of a scope's subtree (best effort).</summary>

@@ -121,6 +121,31 @@ public sealed class PolicyDecisionTests : FakeEngineProxyTests
         Assert.Equal(0, (long?)hc["CpuQuota"] ?? 0);
     }
 
+    [Theory(Timeout = 30000)]
+    [InlineData("""{"Image":"busybox","HostConfig":{"Mounts":[{"Type":"volume","Target":"/data","VolumeOptions":{"Labels":{"io.sdock.proxy.scope":"victim"}}}]}}""", "volume labels")]
+    [InlineData("""{"Image":"busybox","Volumes":{"/anon":{}}}""", "anonymous volume")]
+    [InlineData("""{"Image":"busybox","Volumes":{"/anon":{}},"HostConfig":{"Binds":["other:/data"]}}""", "anonymous volume")]
+    public async Task Create_VolumesTheEngineWouldCreateUnlabelled_Refused(string body, string expected)
+    {
+        var scope = await ScopeAsync("implicit");
+
+        var ex = await Assert.ThrowsAsync<RequestRejectedException>(() => AuthorizeAsync(scope, "POST", "/containers/create", body));
+
+        Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory(Timeout = 30000)]
+    [InlineData("""{"Image":"busybox","Volumes":{}}""")]
+    [InlineData("""{"Image":"busybox","Volumes":{"/data":{}},"HostConfig":{"Mounts":[{"Type":"tmpfs","Target":"/data"}]}}""")]
+    public async Task Create_LegacyVolumesCoveredOrEmpty_Accepted(string body)
+    {
+        var scope = await ScopeAsync("legacy");
+
+        var plan = await AuthorizeAsync(scope, "POST", "/containers/create", body);
+
+        Assert.NotNull(plan.Body);
+    }
+
     [Fact(Timeout = 30000)]
     public async Task Create_WithoutLimitsAndNoDefaults_RefusedWhenRequired()
     {

@@ -22,12 +22,15 @@ internal sealed partial class RequestAuthorizer
         // for the quotas. Decisions are still taken one after another, in the same order as before.
         var imageLookup = _engine.InspectImageAsync(image, cancellationToken);
 
-        // Quotas are checked and the create forwarded under one lock, so concurrent creates cannot overshoot.
-        // The lists start after the lock is taken, so they include every earlier create.
-        IDisposable quotaLock;
+        // Quotas are checked and the create forwarded under the tenant's lock, so concurrent creates cannot overshoot.
+        // The lists start after the lock is taken, so they include every earlier create. No quota, no lock.
+        IDisposable quotaLock = NoLock.Instance;
         try
         {
-            quotaLock = await _scope.Proxy.AcquireCreateLockAsync(cancellationToken).ConfigureAwait(false);
+            if (HasQuotaOnPath())
+            {
+                quotaLock = await _scope.Proxy.AcquireQuotaLockAsync(_scope, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch
         {
@@ -46,6 +49,8 @@ internal sealed partial class RequestAuthorizer
             {
                 Deny("MacAddress is not allowed");
             }
+
+            CheckLegacyVolumes(body, hostConfig);
 
             await CheckBindsAsync(hostConfig, volumesToCreate, cancellationToken).ConfigureAwait(false);
             await CheckMountsAsync(hostConfig, volumesToCreate, cancellationToken).ConfigureAwait(false);
@@ -326,6 +331,13 @@ internal sealed partial class RequestAuthorizer
                         Deny("volume driver options are not allowed (a local-driver bind reaches the host)");
                     }
 
+                    // A volume the engine creates for a mount carries these labels, not the proxy's: they could plant
+                    // it in another scope's view.
+                    if (StrictJson.GetObject(mount, "VolumeOptions") is { } options && StrictJson.IsNonEmpty(options, "Labels"))
+                    {
+                        Deny("volume labels in a mount are not allowed; create the volume first (the proxy stamps its owner labels)");
+                    }
+
                     break;
                 case "tmpfs":
                     break;
@@ -567,6 +579,67 @@ internal sealed partial class RequestAuthorizer
         }
 
         return (memory, pids, nanoCpus);
+    }
+
+    /// <summary>
+    /// The legacy <c>Config.Volumes</c> creates an anonymous volume, which nobody labels, for every path no bind or
+    /// mount covers. The docker CLI sends it empty; docker-py lists the targets of its binds there. Only those pass.
+    /// </summary>
+    private void CheckLegacyVolumes(JsonObject body, JsonObject hostConfig)
+    {
+        if (StrictJson.GetObject(body, "Volumes") is not { Count: > 0 } volumes)
+        {
+            return;
+        }
+
+        var covered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var bind in StrictJson.GetStrings(hostConfig, "Binds"))
+        {
+            var parts = bind.Split(':');
+            if (parts.Length >= 2)
+            {
+                covered.Add(parts[1].TrimEnd('/'));
+            }
+        }
+
+        foreach (var mount in (StrictJson.Get(hostConfig, "Mounts") as JsonArray)?.OfType<JsonObject>() ?? [])
+        {
+            if (StrictJson.GetString(mount, "Target") is { } target)
+            {
+                covered.Add(target.TrimEnd('/'));
+            }
+        }
+
+        foreach (var (path, _) in volumes)
+        {
+            if (!covered.Contains(path.TrimEnd('/')))
+            {
+                Deny($"Config.Volumes '{path}' would create an anonymous volume; mount a named volume there instead");
+            }
+        }
+    }
+
+    private bool HasQuotaOnPath()
+    {
+        for (var scope = _scope; scope is not null; scope = scope.Parent)
+        {
+            var quota = scope.Policy.Quota;
+            if (quota.MaxContainers > 0 || quota.MaxTotalMemoryBytes > 0 || quota.MaxTotalPids > 0 || quota.MaxTotalCpus > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private sealed class NoLock : IDisposable
+    {
+        public static readonly NoLock Instance = new();
+
+        public void Dispose()
+        {
+        }
     }
 
     /// <summary>Lists the subtree of every scope on the path to the root that has a quota, concurrently.</summary>
