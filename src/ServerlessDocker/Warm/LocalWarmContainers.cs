@@ -1,0 +1,225 @@
+using System.Net.Sockets;
+using Docker.DotNet.Models;
+
+namespace ServerlessDocker.Warm;
+
+/// <summary>
+/// Starts warm containers on a local engine: the pool's template command, with the agent bound in read-only as the
+/// entrypoint and a host directory for its socket bound in; the image itself is unchanged.
+/// </summary>
+internal sealed class LocalWarmContainers(LocalEngineBackend engine, ContainerCommand template, WarmPoolOptions options, string poolId)
+    : IWarmContainerFactory
+{
+    /// <summary>Where the agent and its socket directory appear inside a container.</summary>
+    internal const string AgentTarget = "/.sdock/agent";
+    internal const string SocketDirectoryTarget = "/.sdock/run";
+    internal const string SocketName = "agent.sock";
+
+    private readonly string _agentPath = options.ResolveAgentPath();
+    private readonly Lazy<Task<(IReadOnlyList<string>?, IReadOnlyList<string>?)>> _imageCommand = new(() => InspectAsync(engine, template.Image));
+
+    public string Image => template.Image;
+
+    public Task<(IReadOnlyList<string>? Entrypoint, IReadOnlyList<string>? Cmd)> GetImageCommandAsync(CancellationToken cancellationToken) =>
+        _imageCommand.Value.WaitAsync(cancellationToken);
+
+    public async Task<IWarmContainer> StartAsync(CancellationToken cancellationToken)
+    {
+        // Short: a unix socket path has at most 107 bytes.
+        var directory = Path.Combine(Path.GetTempPath(), "sdock-warm", Guid.NewGuid().ToString("N")[..12]);
+        Directory.CreateDirectory(directory);
+        // The agent runs as the command's user, whoever that is, and must create its socket here.
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory, (UnixFileMode)0x1ff);
+        }
+        var creation = new ContainerCreationContext(template, Guid.NewGuid().ToString("N"));
+        var parameters = ContainerSpecMapper.ToCreateParameters(template, creation, attachStdin: false, detached: false);
+        parameters.Labels[WarmPool.PoolLabel] = poolId;
+        parameters.Entrypoint = [AgentTarget, "--socket", $"{SocketDirectoryTarget}/{SocketName}"];
+        parameters.Cmd = null!;
+        // The image's environment and working directory stay the agent's; each call brings its own on top.
+        parameters.Env = null!;
+        parameters.WorkingDir = null!;
+        parameters.AttachStdout = false;
+        parameters.AttachStderr = false;
+        parameters.HostConfig!.Mounts ??= [];
+        parameters.HostConfig.Mounts.Add(new Mount { Type = "bind", Source = _agentPath, Target = AgentTarget, ReadOnly = true });
+        parameters.HostConfig.Mounts.Add(new Mount { Type = "bind", Source = directory, Target = SocketDirectoryTarget });
+
+        string? id = null;
+        try
+        {
+            id = await engine.CreateAsync(template, parameters, cancellationToken).ConfigureAwait(false);
+            var container = new LocalWarmContainer(engine, id, directory);
+            await engine.CallAsync("start the warm container", () =>
+                engine.Client.Containers.StartContainerAsync(id, new ContainerStartParameters(), cancellationToken)).ConfigureAwait(false);
+            await container.HoldAsync(template.Image, options.StartTimeout, cancellationToken).ConfigureAwait(false);
+            return container;
+        }
+        catch
+        {
+            if (id is not null)
+            {
+                await engine.RemoveQuietlyAsync(id).ConfigureAwait(false);
+            }
+
+            TryDeleteDirectory(directory);
+            throw;
+        }
+    }
+
+    internal static void TryDeleteDirectory(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // A temp directory; nothing depends on it any more.
+        }
+    }
+
+    private static async Task<(IReadOnlyList<string>?, IReadOnlyList<string>?)> InspectAsync(LocalEngineBackend engine, string image)
+    {
+        var inspect = await engine.CallAsync($"inspect image {image}", () =>
+            engine.Client.Images.InspectImageAsync(image, CancellationToken.None)).ConfigureAwait(false);
+        return (inspect.Config?.Entrypoint?.ToArray(), inspect.Config?.Cmd?.ToArray());
+    }
+}
+
+/// <summary>One warm container on the local engine and the hold connection that keeps its agent alive.</summary>
+internal sealed class LocalWarmContainer(LocalEngineBackend engine, string id, string directory) : IWarmContainer
+{
+    private Socket? _hold;
+    private volatile bool _alive;
+    private int _removed;
+
+    public string Id => id;
+
+    public bool IsAlive => _alive;
+
+    private string SocketPath => Path.Combine(directory, LocalWarmContainers.SocketName);
+
+    /// <summary>Connects the hold connection once the agent listens, and watches it.</summary>
+    public async Task HoldAsync(string image, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var time = engine.Time;
+        var deadline = time.GetUtcNow() + timeout;
+        var delay = TimeSpan.FromMilliseconds(1);
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (File.Exists(SocketPath))
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), cancellationToken).ConfigureAwait(false);
+                    await socket.SendAsync(WarmFrames.Encode(WarmFrameType.Hold, []), cancellationToken).ConfigureAwait(false);
+                    using var stream = new NetworkStream(socket, ownsSocket: false);
+                    using var answer = new CancellationTokenSource(timeout, time);
+                    using var linked = CancellationTokenSource.CreateLinkedTokenSource(answer.Token, cancellationToken);
+                    var frame = await WarmFrameReader.ReadAsync(stream, new byte[64], linked.Token).ConfigureAwait(false);
+                    if (frame?.Type != WarmFrameType.Ready)
+                    {
+                        throw new IOException("the agent did not answer Ready");
+                    }
+
+                    _hold = socket;
+                    _alive = true;
+                    _ = WatchAsync(socket);
+                    return;
+                }
+                catch (Exception ex) when (ex is SocketException or IOException or InvalidDataException)
+                {
+                    socket.Dispose();
+                }
+            }
+
+            if (time.GetUtcNow() >= deadline)
+            {
+                throw new WarmPoolException(image, id,
+                    $"its agent did not answer within {timeout.TotalSeconds:0}s{await DescribeAsync().ConfigureAwait(false)}; " +
+                    "check that the agent is the static build from scripts/agent and that the engine is local (it binds a host directory).");
+            }
+
+            await Task.Delay(delay, time, cancellationToken).ConfigureAwait(false);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.TicksPerMillisecond * 50));
+        }
+    }
+
+    public async Task<Stream> ConnectAsync(CancellationToken cancellationToken)
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(SocketPath), cancellationToken).ConfigureAwait(false);
+            return new NetworkStream(socket, ownsSocket: true);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<long?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout, engine.Time);
+        try
+        {
+            var wait = await engine.Client.Containers.WaitContainerAsync(id, cts.Token).ConfigureAwait(false);
+            return wait.StatusCode;
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or Docker.DotNet.DockerApiException or HttpRequestException or IOException)
+        {
+            return null;
+        }
+    }
+
+    public async ValueTask RemoveAsync()
+    {
+        if (Interlocked.Exchange(ref _removed, 1) != 0)
+        {
+            return;
+        }
+
+        _alive = false;
+        _hold?.Dispose();
+        await engine.RemoveQuietlyAsync(id).ConfigureAwait(false);
+        LocalWarmContainers.TryDeleteDirectory(directory);
+    }
+
+    private async Task WatchAsync(Socket socket)
+    {
+        var buffer = new byte[16];
+        try
+        {
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false) > 0)
+            {
+                // Nothing travels on a hold connection; its end is the news.
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Ended.
+        }
+
+        _alive = false;
+    }
+
+    private async Task<string> DescribeAsync()
+    {
+        try
+        {
+            var inspect = await engine.Client.Containers.InspectContainerAsync(id).ConfigureAwait(false);
+            return inspect.State is { Running: false } state ? $" (the container exited with {state.ExitCode}{(state.Error is { Length: > 0 } e ? $": {e}" : "")})" : "";
+        }
+        catch (Exception ex) when (ex is Docker.DotNet.DockerApiException or HttpRequestException or IOException)
+        {
+            return "";
+        }
+    }
+}
