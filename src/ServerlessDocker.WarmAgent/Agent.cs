@@ -51,6 +51,44 @@ internal static class Agent
         }
     }
 
+    /// <summary>
+    /// The attach transport: frames on the agent's own stdin/stdout, one call after another. The host answers for the
+    /// container's stdin (StdinOnce), so its end — the host gone — ends the agent.
+    /// </summary>
+    public static int RunStdio()
+    {
+        Reaper.Start();
+        using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        using var channel = new FrameChannel(Console.OpenStandardInput(), Console.OpenStandardOutput());
+        try
+        {
+            while (channel.Read() is { } frame)
+            {
+                switch (frame.Type)
+                {
+                    case WarmFrameType.Hold:
+                        channel.Send(WarmFrames.EncodeInt(WarmFrameType.Ready, Environment.ProcessId));
+                        break;
+                    case WarmFrameType.Start:
+                        new CallSession(channel, WarmFrames.DecodeStart(frame.Payload)).Run();
+                        break;
+                    case WarmFrameType.Done:
+                        break; // a call already over on this side
+                    default:
+                        throw new InvalidDataException($"between calls, {frame.Type} makes no sense");
+                }
+            }
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException)
+        {
+            Console.Error.WriteLine($"sdock-agent: {ex.Message}");
+        }
+
+        Shutdown(Libc.SIGKILL, 0);
+        return 0;
+    }
+
     public static void CallStarted(int pid)
     {
         lock (Gate)

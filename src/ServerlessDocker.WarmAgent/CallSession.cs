@@ -16,6 +16,7 @@ internal sealed unsafe class CallSession(FrameChannel channel, WarmStart start)
     private const int DrainMilliseconds = 500;
 
     private readonly BlockingCollection<byte[]?> _stdin = new();
+    private readonly object _ackGate = new();
     private SpawnedCall _call = null!;
     private volatile bool _finished;
 
@@ -29,6 +30,11 @@ internal sealed unsafe class CallSession(FrameChannel channel, WarmStart start)
         {
             channel.TrySend(WarmFrames.EncodeStartFailed(ex.ExitCode, ex.Message));
             channel.ShutdownSend();
+            if (channel.Shared)
+            {
+                SkipToDone();
+            }
+
             return;
         }
 
@@ -37,8 +43,21 @@ internal sealed unsafe class CallSession(FrameChannel channel, WarmStart start)
         var stdout = StartThread(() => Pump(_call.StdoutRead, WarmFrameType.Stdout), "stdout");
         var stderr = StartThread(() => Pump(_call.StderrRead, WarmFrameType.Stderr), "stderr");
         StartThread(FeedStdin, "stdin");
-        StartThread(() => Finish(stdout, stderr), "exit");
+        var finish = StartThread(() => Finish(stdout, stderr), "exit");
         ReadFrames();
+        if (channel.Shared)
+        {
+            // The next call comes on the same stream: this one's last frame must be out first.
+            finish.Join();
+        }
+    }
+
+    /// <summary>On a shared stream, the frames of a call that did not start, up to the host's Done.</summary>
+    private void SkipToDone()
+    {
+        while (channel.Read() is { } frame && frame.Type != WarmFrameType.Done)
+        {
+        }
     }
 
     private static Thread StartThread(ThreadStart body, string name)
@@ -67,6 +86,9 @@ internal sealed unsafe class CallSession(FrameChannel channel, WarmStart start)
                     case WarmFrameType.Kill:
                         Signal(WarmFrames.DecodeKill(frame.Payload));
                         break;
+                    case WarmFrameType.Done:
+                        hostGone = !_finished;
+                        return;
                     default:
                         throw new InvalidDataException($"unexpected {frame.Type} frame during a call");
                 }
@@ -110,7 +132,7 @@ internal sealed unsafe class CallSession(FrameChannel channel, WarmStart start)
                     break;
                 }
 
-                channel.TrySend(WarmFrames.EncodeInt(WarmFrameType.StdinAck, chunk.Length));
+                Acknowledge(chunk.Length);
             }
         }
         finally
@@ -119,7 +141,19 @@ internal sealed unsafe class CallSession(FrameChannel channel, WarmStart start)
             Libc.CloseQuietly(ref fd);
             foreach (var chunk in _stdin.GetConsumingEnumerable())
             {
-                channel.TrySend(WarmFrames.EncodeInt(WarmFrameType.StdinAck, chunk?.Length ?? 0));
+                Acknowledge(chunk?.Length ?? 0);
+            }
+        }
+    }
+
+    /// <summary>Credit back to the host, never after Exited: on a shared stream it would land in the next call.</summary>
+    private void Acknowledge(int bytes)
+    {
+        lock (_ackGate)
+        {
+            if (!_finished)
+            {
+                channel.TrySend(WarmFrames.EncodeInt(WarmFrameType.StdinAck, bytes));
             }
         }
     }
@@ -220,8 +254,12 @@ internal sealed unsafe class CallSession(FrameChannel channel, WarmStart start)
         Agent.CallEnded(_call.Pid);
         stdout.Join();
         stderr.Join();
-        _finished = true;
-        channel.TrySend(WarmFrames.EncodeInt(WarmFrameType.Exited, _call.Exit.Code));
+        lock (_ackGate)
+        {
+            _finished = true;
+            channel.TrySend(WarmFrames.EncodeInt(WarmFrameType.Exited, _call.Exit.Code));
+        }
+
         channel.ShutdownSend();
     }
 }

@@ -3,11 +3,32 @@ using ServerlessDocker.Warm;
 
 namespace ServerlessDocker.WarmAgent;
 
-/// <summary>One connection to the host: whole frames in, whole frames out (writes from several threads, one at a time).</summary>
-internal sealed class FrameChannel(Socket socket) : IDisposable
+/// <summary>
+/// One connection to the host — a unix socket per call, or the agent's own stdin/stdout for the attach transport:
+/// whole frames in, whole frames out (writes from several threads, one at a time).
+/// </summary>
+internal sealed class FrameChannel : IDisposable
 {
     private readonly object _sendLock = new();
     private readonly byte[] _header = new byte[WarmFrames.HeaderSize];
+    private readonly Stream _input;
+    private readonly Stream _output;
+    private readonly Socket? _socket;
+
+    public FrameChannel(Socket socket)
+    {
+        _socket = socket;
+        _input = _output = new NetworkStream(socket, ownsSocket: true);
+    }
+
+    public FrameChannel(Stream input, Stream output)
+    {
+        _input = input;
+        _output = output;
+    }
+
+    /// <summary>True when the channel carries one call after another (stdio), not one call per connection.</summary>
+    public bool Shared => _socket is null;
 
     /// <summary>Reads the next frame; null at a clean end of the connection.</summary>
     public (WarmFrameType Type, byte[] Payload)? Read()
@@ -32,11 +53,8 @@ internal sealed class FrameChannel(Socket socket) : IDisposable
     {
         lock (_sendLock)
         {
-            while (!frame.IsEmpty)
-            {
-                var sent = socket.Send(frame);
-                frame = frame[sent..];
-            }
+            _output.Write(frame);
+            _output.Flush();
         }
     }
 
@@ -55,7 +73,7 @@ internal sealed class FrameChannel(Socket socket) : IDisposable
             Send(frame);
             return true;
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
         {
             return false;
         }
@@ -65,7 +83,7 @@ internal sealed class FrameChannel(Socket socket) : IDisposable
     {
         try
         {
-            socket.Shutdown(SocketShutdown.Send);
+            _socket?.Shutdown(SocketShutdown.Send);
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
@@ -73,14 +91,18 @@ internal sealed class FrameChannel(Socket socket) : IDisposable
         }
     }
 
-    public void Dispose() => socket.Dispose();
+    public void Dispose()
+    {
+        _input.Dispose();
+        _output.Dispose();
+    }
 
     private bool ReadExactly(Span<byte> buffer, bool allowEnd)
     {
         var read = 0;
         while (read < buffer.Length)
         {
-            var n = socket.Receive(buffer[read..]);
+            var n = _input.Read(buffer[read..]);
             if (n == 0)
             {
                 if (read == 0 && allowEnd)

@@ -124,35 +124,60 @@ internal static unsafe class Spawner
         }
     }
 
-    /// <summary>The agent's environment (the image's, as the engine set it) with the call's entries laid over it.</summary>
-    public static List<string> MergeEnvironment(IReadOnlyList<string> overlay)
+    /// <summary>The agent's own environment, as the engine and runtime made it.</summary>
+    private static readonly string[] OwnEnvironment = ReadOwnEnvironment();
+
+    /// <summary>
+    /// A call's environment built the way the engine builds a cold container's: PATH and HOSTNAME first (the agent's
+    /// own: the engine's default PATH or the image's, the container's hostname), the call's config environment (image
+    /// ENV merged with the command's, by the host) replacing or appended, then HOME when still missing, as the
+    /// runtime adds it.
+    /// </summary>
+    public static List<string> MergeEnvironment(IReadOnlyList<string> callEnvironment)
     {
-        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
-        var order = new List<string>();
-        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+        var merged = new List<string>();
+        foreach (var name in (ReadOnlySpan<string>)["PATH=", "HOSTNAME="])
         {
-            Set((string)e.Key, (string?)e.Value ?? "");
+            if (Array.Find(OwnEnvironment, e => e.StartsWith(name, StringComparison.Ordinal)) is { } own)
+            {
+                merged.Add(own);
+            }
         }
 
-        foreach (var entry in overlay)
+        foreach (var entry in callEnvironment)
         {
             var eq = entry.IndexOf('=');
-            if (eq > 0)
+            var prefix = eq > 0 ? entry[..(eq + 1)] : entry + "=";
+            var at = merged.FindIndex(e => e.StartsWith(prefix, StringComparison.Ordinal));
+            if (at >= 0)
             {
-                Set(entry[..eq], entry[(eq + 1)..]);
+                merged[at] = entry;
+            }
+            else
+            {
+                merged.Add(entry);
             }
         }
 
-        return order.Select(k => $"{k}={merged[k]}").ToList();
-
-        void Set(string key, string value)
+        if (!merged.Exists(e => e.StartsWith("HOME=", StringComparison.Ordinal)) &&
+            Array.Find(OwnEnvironment, e => e.StartsWith("HOME=", StringComparison.Ordinal)) is { } home)
         {
-            if (!merged.ContainsKey(key))
-            {
-                order.Add(key);
-            }
+            merged.Add(home);
+        }
 
-            merged[key] = value;
+        return merged;
+    }
+
+    private static string[] ReadOwnEnvironment()
+    {
+        try
+        {
+            // In order, unlike Environment.GetEnvironmentVariables().
+            return File.ReadAllText("/proc/self/environ").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [.. Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>().Select(e => $"{e.Key}={e.Value}")];
         }
     }
 

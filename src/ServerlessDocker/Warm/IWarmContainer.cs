@@ -28,6 +28,9 @@ internal interface IWarmContainerFactory
     /// <summary>Creates and starts a container and waits until its agent answers.</summary>
     Task<IWarmContainer> StartAsync(CancellationToken cancellationToken);
 
-    /// <summary>The image's ENTRYPOINT and CMD (inspected once).</summary>
-    Task<(IReadOnlyList<string>? Entrypoint, IReadOnlyList<string>? Cmd)> GetImageCommandAsync(CancellationToken cancellationToken);
+    /// <summary>The image's ENTRYPOINT, CMD and ENV (inspected once).</summary>
+    Task<WarmImageConfig> GetImageConfigAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>What a call takes from the image.</summary>
+internal sealed record WarmImageConfig(IReadOnlyList<string>? Entrypoint, IReadOnlyList<string>? Cmd, IReadOnlyList<string> Environment);

@@ -1,11 +1,13 @@
+using System.Formats.Tar;
 using System.Net.Sockets;
 using Docker.DotNet.Models;
 
 namespace ServerlessDocker.Warm;
 
 /// <summary>
-/// Starts warm containers on a local engine: the pool's template command, with the agent bound in read-only as the
-/// entrypoint and a host directory for its socket bound in; the image itself is unchanged.
+/// Starts warm containers: the pool's template command with the agent as the entrypoint; the image itself is
+/// unchanged. Unix socket: the agent bound in read-only and a host directory for its socket bound in. Attach: the
+/// agent copied into a volume of the created container, frames on its stdin/stdout.
 /// </summary>
 internal sealed class LocalWarmContainers(LocalEngineBackend engine, ContainerCommand template, WarmPoolOptions options, string poolId)
     : IWarmContainerFactory
@@ -15,15 +17,78 @@ internal sealed class LocalWarmContainers(LocalEngineBackend engine, ContainerCo
     internal const string SocketDirectoryTarget = "/.sdock/run";
     internal const string SocketName = "agent.sock";
 
+    /// <summary>The attach transport's volume, which receives the agent before the container starts.</summary>
+    internal const string AgentDirectoryTarget = "/.sdock";
+
     private readonly string _agentPath = options.ResolveAgentPath();
-    private readonly Lazy<Task<(IReadOnlyList<string>?, IReadOnlyList<string>?)>> _imageCommand = new(() => InspectAsync(engine, template.Image));
+    private readonly Lazy<byte[]> _agentArchive = new(() => ArchiveAgent(options.ResolveAgentPath()));
+    private readonly Lazy<Task<WarmImageConfig>> _imageConfig = new(() => InspectAsync(engine, template.Image));
 
     public string Image => template.Image;
 
-    public Task<(IReadOnlyList<string>? Entrypoint, IReadOnlyList<string>? Cmd)> GetImageCommandAsync(CancellationToken cancellationToken) =>
-        _imageCommand.Value.WaitAsync(cancellationToken);
+    public Task<WarmImageConfig> GetImageConfigAsync(CancellationToken cancellationToken) =>
+        _imageConfig.Value.WaitAsync(cancellationToken);
 
-    public async Task<IWarmContainer> StartAsync(CancellationToken cancellationToken)
+    public Task<IWarmContainer> StartAsync(CancellationToken cancellationToken) =>
+        options.Transport == WarmTransport.Attach ? StartAttachedAsync(cancellationToken) : StartOnSocketAsync(cancellationToken);
+
+    private CreateContainerParameters CreateParameters()
+    {
+        var creation = new ContainerCreationContext(template, Guid.NewGuid().ToString("N"));
+        var parameters = ContainerSpecMapper.ToCreateParameters(template, creation, attachStdin: false, detached: false);
+        parameters.Labels[WarmPool.PoolLabel] = poolId;
+        parameters.Cmd = null!;
+        // The image's environment and working directory stay the agent's; each call brings its own on top.
+        parameters.Env = null!;
+        parameters.WorkingDir = null!;
+        parameters.HostConfig!.Mounts ??= [];
+        return parameters;
+    }
+
+    private async Task<IWarmContainer> StartAttachedAsync(CancellationToken cancellationToken)
+    {
+        var parameters = CreateParameters();
+        parameters.Entrypoint = [AgentTarget, "--stdio"];
+        parameters.AttachStdin = parameters.AttachStdout = parameters.AttachStderr = true;
+        parameters.OpenStdin = true;
+        // The engine closes the agent's stdin when our attach ends: a host that dies takes its agents with it.
+        parameters.StdinOnce = true;
+        parameters.HostConfig!.Mounts!.Add(new Mount { Type = "volume", Source = "", Target = AgentDirectoryTarget });
+        string? id = null;
+        try
+        {
+            id = await engine.CreateAsync(template, parameters, cancellationToken).ConfigureAwait(false);
+            var createdId = id;
+            using (var tar = new MemoryStream(_agentArchive.Value, writable: false))
+            {
+                await engine.CallAsync("copy the warm agent into the container", () =>
+                    engine.Client.Containers.ExtractArchiveToContainerAsync(createdId, new CopyToContainerParameters { Path = AgentDirectoryTarget }, tar, cancellationToken))
+                    .ConfigureAwait(false);
+            }
+
+            var stream = await engine.CallAsync("attach to the warm container", () =>
+                engine.Client.Containers.AttachContainerAsync(createdId, new ContainerAttachParameters
+                {
+                    Stream = true, Stdin = true, Stdout = true, Stderr = true,
+                }, cancellationToken)).ConfigureAwait(false);
+            var container = new AttachedWarmContainer(engine, id, stream);
+            await engine.CallAsync("start the warm container", () =>
+                engine.Client.Containers.StartContainerAsync(createdId, new ContainerStartParameters(), cancellationToken)).ConfigureAwait(false);
+            await container.HandshakeAsync(template.Image, options.StartTimeout, cancellationToken).ConfigureAwait(false);
+            return container;
+        }
+        catch
+        {
+            if (id is not null)
+            {
+                await engine.RemoveQuietlyAsync(id).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<IWarmContainer> StartOnSocketAsync(CancellationToken cancellationToken)
     {
         // Short: a unix socket path has at most 107 bytes.
         var directory = Path.Combine(Path.GetTempPath(), "sdock-warm", Guid.NewGuid().ToString("N")[..12]);
@@ -33,19 +98,12 @@ internal sealed class LocalWarmContainers(LocalEngineBackend engine, ContainerCo
         {
             File.SetUnixFileMode(directory, (UnixFileMode)0x1ff);
         }
-        var creation = new ContainerCreationContext(template, Guid.NewGuid().ToString("N"));
-        var parameters = ContainerSpecMapper.ToCreateParameters(template, creation, attachStdin: false, detached: false);
-        parameters.Labels[WarmPool.PoolLabel] = poolId;
+        var parameters = CreateParameters();
         parameters.Entrypoint = [AgentTarget, "--socket", $"{SocketDirectoryTarget}/{SocketName}"];
-        parameters.Cmd = null!;
-        // The image's environment and working directory stay the agent's; each call brings its own on top.
-        parameters.Env = null!;
-        parameters.WorkingDir = null!;
         parameters.AttachStdout = false;
         parameters.AttachStderr = false;
-        parameters.HostConfig!.Mounts ??= [];
-        parameters.HostConfig.Mounts.Add(new Mount { Type = "bind", Source = _agentPath, Target = AgentTarget, ReadOnly = true });
-        parameters.HostConfig.Mounts.Add(new Mount { Type = "bind", Source = directory, Target = SocketDirectoryTarget });
+        parameters.HostConfig!.Mounts!.Add(new Mount { Type = "bind", Source = _agentPath, Target = AgentTarget, ReadOnly = true });
+        parameters.HostConfig!.Mounts!.Add(new Mount { Type = "bind", Source = directory, Target = SocketDirectoryTarget });
 
         string? id = null;
         try
@@ -69,6 +127,23 @@ internal sealed class LocalWarmContainers(LocalEngineBackend engine, ContainerCo
         }
     }
 
+    /// <summary>A tar holding the agent as <c>agent</c>, executable by anyone (the container's user may be any).</summary>
+    private static byte[] ArchiveAgent(string agentPath)
+    {
+        using var output = new MemoryStream();
+        using (var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true))
+        using (var agent = File.OpenRead(agentPath))
+        {
+            writer.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, "agent")
+            {
+                Mode = (UnixFileMode)0x1ed, // 0755
+                DataStream = agent,
+            });
+        }
+
+        return output.ToArray();
+    }
+
     internal static void TryDeleteDirectory(string directory)
     {
         try
@@ -81,11 +156,11 @@ internal sealed class LocalWarmContainers(LocalEngineBackend engine, ContainerCo
         }
     }
 
-    private static async Task<(IReadOnlyList<string>?, IReadOnlyList<string>?)> InspectAsync(LocalEngineBackend engine, string image)
+    private static async Task<WarmImageConfig> InspectAsync(LocalEngineBackend engine, string image)
     {
         var inspect = await engine.CallAsync($"inspect image {image}", () =>
             engine.Client.Images.InspectImageAsync(image, CancellationToken.None)).ConfigureAwait(false);
-        return (inspect.Config?.Entrypoint?.ToArray(), inspect.Config?.Cmd?.ToArray());
+        return new WarmImageConfig(inspect.Config?.Entrypoint?.ToArray(), inspect.Config?.Cmd?.ToArray(), inspect.Config?.Env?.ToArray() ?? []);
     }
 }
 

@@ -21,4 +21,31 @@ internal static class WarmArguments
         var arguments = commandArguments.Count > 0 ? commandArguments : imageCmd ?? [];
         return [.. entrypoint, .. arguments];
     }
+
+    /// <summary>
+    /// The container config's environment as the engine makes it for a cold run: the command's variables in their
+    /// order, then the image's that the command does not set. (The agent then lays it over PATH and HOSTNAME and adds
+    /// HOME, as the engine and runtime do.)
+    /// </summary>
+    public static IReadOnlyList<string> MergeEnvironment(IReadOnlyList<string> commandEnvironment, IReadOnlyList<string> imageEnvironment)
+    {
+        if (commandEnvironment.Count == 0)
+        {
+            return imageEnvironment;
+        }
+
+        var merged = new List<string>(commandEnvironment);
+        foreach (var entry in imageEnvironment)
+        {
+            var key = Key(entry);
+            if (!commandEnvironment.Any(e => Key(e) == key))
+            {
+                merged.Add(entry);
+            }
+        }
+
+        return merged;
+
+        static string Key(string entry) => entry.IndexOf('=') is var eq and >= 0 ? entry[..eq] : entry;
+    }
 }

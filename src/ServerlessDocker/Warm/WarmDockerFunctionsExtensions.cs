@@ -5,8 +5,9 @@ namespace ServerlessDocker.Warm;
 /// <summary>Warm pools on <see cref="DockerFunctions"/>.</summary>
 public static class WarmDockerFunctionsExtensions
 {
-    /// <summary>A warm pool of <paramref name="image"/> on this client's engine (which must be local: unix://).</summary>
-    /// <exception cref="InvalidCommandException">The options make no sense, the agent is missing, or the engine is remote.</exception>
+    /// <summary>A warm pool of <paramref name="image"/> on this client's engine.</summary>
+    /// <exception cref="InvalidCommandException">The options make no sense, the agent is missing, or the unix-socket
+    /// transport was asked of a remote engine.</exception>
     public static WarmPool WarmPool(this DockerFunctions docker, string image, WarmPoolOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(docker);
@@ -24,14 +25,16 @@ public static class WarmDockerFunctionsExtensions
         ArgumentNullException.ThrowIfNull(template);
         options ??= new WarmPoolOptions();
         options.Validate();
-        if (docker.Endpoint.Uri.Scheme != "unix")
+        var local = docker.Endpoint.Uri.Scheme == "unix";
+        var transport = options.Transport == WarmTransport.Auto ? local ? WarmTransport.UnixSocket : WarmTransport.Attach : options.Transport;
+        if (transport == WarmTransport.UnixSocket && !local)
         {
-            throw new InvalidCommandException("warm",
-                $"a warm pool binds a host directory into its containers, so it needs a local engine (unix://), not {docker.Endpoint.Uri}; run the function cold on a remote engine.");
+            throw new InvalidCommandException("warm transport",
+                $"the unix-socket transport binds a host directory into its containers, so it needs a local engine (unix://), not {docker.Endpoint.Uri}; use WarmTransport.Attach (or Auto).");
         }
 
         var poolId = Guid.NewGuid().ToString("N")[..12];
-        var factory = new LocalWarmContainers(docker.LocalBackend, template, options, poolId);
+        var factory = new LocalWarmContainers(docker.LocalBackend, template, options with { Transport = transport }, poolId);
         return new WarmPool(template, options, factory, docker.Time);
     }
 }

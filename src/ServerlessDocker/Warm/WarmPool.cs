@@ -96,9 +96,9 @@ public sealed class WarmPool : IFunctionBackend, IAsyncDisposable
         var slot = await _slots.AcquireAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var (entrypoint, cmd) = await _factory.GetImageCommandAsync(cancellationToken).ConfigureAwait(false);
+            var image = await _factory.GetImageConfigAsync(cancellationToken).ConfigureAwait(false);
             var command = context.Command;
-            var argv = WarmArguments.Combine(entrypoint, cmd, command.Entrypoint, command.Arguments);
+            var argv = WarmArguments.Combine(image.Entrypoint, image.Cmd, command.Entrypoint, command.Arguments);
             if (argv.Count == 0)
             {
                 throw new InvalidCommandException("arguments", $"{command.Image} has no ENTRYPOINT or CMD, so the call has nothing to run; give it arguments.");
@@ -110,7 +110,8 @@ public sealed class WarmPool : IFunctionBackend, IAsyncDisposable
                 environment[k] = v;
             }
 
-            var start = new WarmStart(argv, [.. environment.Select(kv => $"{kv.Key}={kv.Value}")], command.WorkingDirectory ?? "");
+            var env = WarmArguments.MergeEnvironment([.. environment.Select(kv => $"{kv.Key}={kv.Value}")], image.Environment);
+            var start = new WarmStart(argv, env, command.WorkingDirectory ?? "");
             context.ReportId(slot.Container.Id);
             return new WarmCall(this, slot, context, start);
         }

@@ -22,6 +22,9 @@ public sealed record WarmPoolOptions
     /// </summary>
     public string? AgentPath { get; init; }
 
+    /// <summary>How the host talks to the agents (default <see cref="WarmTransport.Auto"/>).</summary>
+    public WarmTransport Transport { get; init; } = WarmTransport.Auto;
+
     /// <summary>How long a new container's agent may take to answer before the start fails (default 30 s).</summary>
     public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

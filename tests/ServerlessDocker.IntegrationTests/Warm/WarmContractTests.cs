@@ -30,6 +30,7 @@ public sealed class WarmContractTests(EngineFixture engine)
         new Case("scratch arguments", WarmPools.ScratchImage, ["x", "y"]),
         new Case("scratch workdir", WarmPools.ScratchImage, [], Entrypoint: ["pwd"]),
         new Case("scratch env", WarmPools.ScratchImage, [], Entrypoint: ["env"], Env: "GREETING=overridden"),
+        new Case("scratch new env", WarmPools.ScratchImage, [], Entrypoint: ["env"], Env: "NEWVAR=new"),
         new Case("scratch stdin", WarmPools.ScratchImage, [], Entrypoint: ["/bin/cat"], Stdin: "through cat\n"),
         new Case("scratch exit 1", WarmPools.ScratchImage, [], Entrypoint: ["false"]),
         new Case("scratch no shell", WarmPools.ScratchImage, ["-c", "echo hi"], Entrypoint: ["sh"]),
@@ -37,10 +38,16 @@ public sealed class WarmContractTests(EngineFixture engine)
 
     [Theory(Timeout = 120000)]
     [MemberData(nameof(Cases))]
-    public async Task Warm_RunsTheCase_ExactlyAsCold(Case c)
+    public Task Warm_RunsTheCase_ExactlyAsCold(Case c) => CompareAsync(c, WarmTransport.UnixSocket);
+
+    [Theory(Timeout = 120000)]
+    [MemberData(nameof(Cases))]
+    public Task WarmOverAttach_RunsTheCase_ExactlyAsCold(Case c) => CompareAsync(c, WarmTransport.Attach);
+
+    private async Task CompareAsync(Case c, WarmTransport transport)
     {
         var test = new TestCase();
-        await using var pool = WarmPools.Create(engine, test, c.Image);
+        await using var pool = WarmPools.Create(engine, test, c.Image, new WarmPoolOptions { Min = 0, Max = 2, Transport = transport });
 
         var cold = await RunAsync(Configure(engine.Command(test, c.Image, c.Arguments), c));
         var warm = await RunAsync(Configure(engine.Command(test, c.Image, c.Arguments), c).OnWarmPool(pool));

@@ -34,6 +34,7 @@ public sealed class WarmPoolTests(EngineFixture engine)
     {
         var test = new TestCase();
         await using var pool = WarmPools.Create(engine, test, "busybox", new WarmPoolOptions { Min = 1, Max = 1 });
+        await pool.WarmUpAsync(Ct);
 
         var ex = await Assert.ThrowsAsync<ContainerTimeoutException>(async () =>
             await engine.Command(test, "busybox", "sh", "-c", "sleep 300 & sleep 301 & echo started; wait")

@@ -32,4 +32,13 @@ public sealed class WarmArgumentsTests
         Assert.Equal(["echo", "x"], WarmArguments.Combine(null, ["sh"], null, ["echo", "x"]));
         Assert.Empty(WarmArguments.Combine(null, null, null, []));
     }
+
+    [Fact]
+    public void Environment_CommandFirst_ThenTheImagesItDoesNotSet() =>
+        Assert.Equal(["NEW=1", "GREETING=mine", "PATH=/bin", "OTHER=x"],
+            WarmArguments.MergeEnvironment(["NEW=1", "GREETING=mine"], ["PATH=/bin", "GREETING=hello", "OTHER=x"]));
+
+    [Fact]
+    public void Environment_NoCommandVariables_IsTheImages() =>
+        Assert.Equal(["PATH=/bin", "A=1"], WarmArguments.MergeEnvironment([], ["PATH=/bin", "A=1"]));
 }

@@ -204,8 +204,8 @@ public sealed class WarmSlotsTests
             return Task.FromResult<IWarmContainer>(c);
         }
 
-        public Task<(IReadOnlyList<string>? Entrypoint, IReadOnlyList<string>? Cmd)> GetImageCommandAsync(CancellationToken cancellationToken) =>
-            Task.FromResult<(IReadOnlyList<string>?, IReadOnlyList<string>?)>((null, ["true"]));
+        public Task<WarmImageConfig> GetImageConfigAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(new WarmImageConfig(null, ["true"], []));
     }
 
     private sealed class FakeContainer(string id) : IWarmContainer

@@ -24,6 +24,12 @@ internal enum WarmFrameType : byte
     /// <summary>Host → agent: send a signal to the call's process group.</summary>
     Kill = (byte)'K',
 
+    /// <summary>
+    /// Host → agent, attach transport only (one stream carries call after call): the host is done with the call. Before
+    /// <see cref="Exited"/> it means "abandoned": the call's group is killed. On a unix socket, closing the connection says it.
+    /// </summary>
+    Done = (byte)'D',
+
     /// <summary>Agent → host: the call runs, with this pid.</summary>
     Started = (byte)'P',
 
