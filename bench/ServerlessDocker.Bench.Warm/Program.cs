@@ -4,8 +4,8 @@ using ServerlessDocker;
 using ServerlessDocker.Bench.Warm;
 using ServerlessDocker.Warm;
 
-// Warm invocation latency of one call (busybox echo hello), four ways, interleaved round-robin in one run:
-// cold RunAsync (a container per call), warm RunAsync (a call in a warm pool), the engine's exec API into a running
+// Warm invocation latency of one call (busybox echo hello), five ways, interleaved round-robin in one run:
+// cold RunAsync (a container per call), warm RunAsync (a call in a warm pool; unix socket, then attach), the engine's exec API into a running
 // container, and the floor: the same busybox binary forked and executed on the host.
 BenchOptions options;
 try
@@ -33,11 +33,12 @@ catch (ServerlessDockerException ex)
 var agent = options.AgentPath ?? Environment.GetEnvironmentVariable("SDOCK_WARM_AGENT") ?? FindPublishedAgent();
 var benchLabel = Guid.NewGuid().ToString("N");
 var hostBusybox = await CopyBusyboxToHostAsync();
-WarmPool pool;
+WarmPool pool, attachPool;
 try
 {
-    pool = docker.WarmPool(docker.Command(Variants.Image).WithNetworkMode("none").WithLabel(Variants.LabelName, benchLabel),
-        new WarmPoolOptions { Min = 1, Max = 1, AgentPath = agent });
+    var template = docker.Command(Variants.Image).WithNetworkMode("none").WithLabel(Variants.LabelName, benchLabel);
+    pool = docker.WarmPool(template, new WarmPoolOptions { Min = 1, Max = 1, AgentPath = agent, Transport = WarmTransport.UnixSocket });
+    attachPool = docker.WarmPool(template, new WarmPoolOptions { Min = 1, Max = 1, AgentPath = agent, Transport = WarmTransport.Attach });
 }
 catch (InvalidCommandException ex)
 {
@@ -46,11 +47,12 @@ catch (InvalidCommandException ex)
 }
 
 const string Expected = "hello\n";
-var variants = new Variants(docker, pool, benchLabel, hostBusybox);
+var variants = new Variants(docker, pool, attachPool, benchLabel, hostBusybox);
 var runs = new (Samples Samples, Func<CancellationToken, Task<string>> Run)[]
 {
     (new Samples("cold RunAsync"), variants.ColdAsync),
     (new Samples("warm RunAsync"), variants.WarmAsync),
+    (new Samples("warm RunAsync, attach"), variants.WarmAttachAsync),
     (new Samples("exec (engine API)"), variants.ExecAsync),
     (new Samples("host fork+exec"), variants.HostAsync),
 };
@@ -60,6 +62,7 @@ Console.WriteLine($"{options.Iterations} measured iterations after {options.Warm
 try
 {
     await pool.WarmUpAsync();
+    await attachPool.WarmUpAsync();
     for (var i = 0; i < options.Warmup + options.Iterations; i++)
     {
         var measured = i >= options.Warmup;
@@ -84,6 +87,7 @@ try
 finally
 {
     await pool.DisposeAsync();
+    await attachPool.DisposeAsync();
     await variants.DisposeAsync();
     Directory.Delete(Path.GetDirectoryName(hostBusybox)!, recursive: true);
 }
@@ -96,11 +100,12 @@ foreach (var (s, _) in runs)
     Console.WriteLine($"| {s.Name} | {s.Median:0.00} | {s.P90:0.00} | {s.Percentile(99):0.00} | {s.Mean:0.00} | {s.Min:0.00} | {s.Max:0.00} |");
 }
 
-var (cold, warm, exec, host) = (runs[0].Samples, runs[1].Samples, runs[2].Samples, runs[3].Samples);
+var (cold, warm, attach, exec, host) = (runs[0].Samples, runs[1].Samples, runs[2].Samples, runs[3].Samples, runs[4].Samples);
 Console.WriteLine();
 Console.WriteLine($"warm/host floor: median {warm.Median / host.Median:0.00}x  (goal <= 1.5x)");
 Console.WriteLine($"warm/cold:       median {warm.Median / cold.Median:0.000}x  (goal <= 0.02x); cold/warm {cold.Median / warm.Median:0}x");
 Console.WriteLine($"warm p99/p50:    {warm.Percentile(99) / warm.Median:0.00}x  (goal <= 5x)");
+Console.WriteLine($"attach/socket:   median {attach.Median / warm.Median:0.00}x; attach/cold {attach.Median / cold.Median:0.000}x");
 Console.WriteLine($"exec/cold:       median {exec.Median / cold.Median:0.00}x; exec/warm {exec.Median / warm.Median:0.0}x");
 return 0;
 

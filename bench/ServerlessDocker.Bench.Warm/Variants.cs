@@ -5,8 +5,8 @@ using ServerlessDocker.Warm;
 
 namespace ServerlessDocker.Bench.Warm;
 
-/// <summary>Four ways to run <c>busybox echo hello</c> once.</summary>
-internal sealed class Variants(DockerFunctions docker, WarmPool pool, string benchLabel, string hostBusybox) : IAsyncDisposable
+/// <summary>Five ways to run <c>busybox echo hello</c> once.</summary>
+internal sealed class Variants(DockerFunctions docker, WarmPool pool, WarmPool attachPool, string benchLabel, string hostBusybox) : IAsyncDisposable
 {
     public const string LabelName = "io.sdock.bench";
     public const string Image = "busybox";
@@ -22,6 +22,9 @@ internal sealed class Variants(DockerFunctions docker, WarmPool pool, string ben
 
     /// <summary>A call in the warm pool: one fresh process in an already running container.</summary>
     public async Task<string> WarmAsync(CancellationToken ct) => (await Command.OnWarmPool(pool).ExecuteBufferedAsync(ct)).StandardOutput;
+
+    /// <summary>The same over the attach transport (what a remote engine gets).</summary>
+    public async Task<string> WarmAttachAsync(CancellationToken ct) => (await Command.OnWarmPool(attachPool).ExecuteBufferedAsync(ct)).StandardOutput;
 
     /// <summary>The engine's exec API into a running container (what <c>docker exec</c> does, without the CLI's own start).</summary>
     public async Task<string> ExecAsync(CancellationToken ct)
