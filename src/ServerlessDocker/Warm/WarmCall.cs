@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using ServerlessDocker.Internal;
 
 namespace ServerlessDocker.Warm;
 
