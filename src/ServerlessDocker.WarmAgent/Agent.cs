@@ -128,8 +128,9 @@ internal static class Agent
                     throw new InvalidDataException($"a connection starts with Hold or Start, not {first.Type}");
             }
         }
-        catch (Exception ex) when (ex is SocketException or IOException or InvalidDataException)
+        catch (Exception ex)
         {
+            // PID 1 of the container: one confused call must not take the agent, and every later call, with it.
             Console.Error.WriteLine($"sdock-agent: {ex.Message}");
         }
     }

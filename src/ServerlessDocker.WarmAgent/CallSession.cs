@@ -236,7 +236,7 @@ internal sealed unsafe class CallSession(FrameChannel channel, WarmStart start)
                 }
             }
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or IOException or ObjectDisposedException)
         {
             // The host is gone; the reader kills the call.
         }

@@ -99,8 +99,9 @@ internal sealed class WarmCall(WarmPool pool, WarmSlots.Slot slot, FunctionRunCo
 
     public async ValueTask DisposeAsync()
     {
-        if (!_exit.Task.IsCompleted)
+        if (!_exit.Task.IsCompleted && _connection is not null)
         {
+            // A call that may still run: the container is not handed out again.
             _broken = true;
         }
 
