@@ -7,7 +7,7 @@ namespace ServerlessDocker.IntegrationTests;
 public sealed class EngineFixture : ServerlessDocker.Testing.EngineFixture
 {
     /// <summary>The images every core test needs; scripts/images builds leftpad from examples/.</summary>
-    public static readonly string[] Images = ["busybox", "leftpad"];
+    public static readonly string[] Images = ["busybox", "leftpad", WarmPools.ScratchImage];
 
     /// <inheritdoc />
     protected override IReadOnlyList<string> RequiredImages => Images;
