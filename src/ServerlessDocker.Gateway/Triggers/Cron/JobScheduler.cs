@@ -1,0 +1,365 @@
+using System.Globalization;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ServerlessDocker.Gateway.Cgi;
+using ServerlessDocker.Gateway.Configuration;
+using ServerlessDocker.Gateway.Functions;
+
+namespace ServerlessDocker.Gateway.Triggers.Cron;
+
+/// <summary>
+/// The cron trigger: a loop that wakes at the next due slot (sleeps capped at <see cref="MaxSleep"/>, re-reading the
+/// clock each time), plans each job with <see cref="JobPlanner"/> and runs the slots to start through the one invocation
+/// pipeline (<see cref="FunctionInvoker"/>), each under its deterministic run name, which is the slot's claim on the engine.
+/// </summary>
+internal sealed class JobScheduler(
+    IGatewayConfigSource config,
+    FunctionInvoker invoker,
+    JobStore store,
+    JobClaims claims,
+    JobMetrics metrics,
+    TimeProvider time,
+    ILogger<JobScheduler> logger) : BackgroundService
+{
+    /// <summary>The longest sleep: a clock stepped back or forward, or an edited config, is noticed within it.</summary>
+    public static readonly TimeSpan MaxSleep = TimeSpan.FromSeconds(30);
+
+    /// <summary>The end of a run's stdout kept in its history entry.</summary>
+    public const int OutputTailBytes = 64 * 1024;
+
+    private readonly Dictionary<string, JobState> _jobs = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly CancellationTokenSource _runsCts = new();
+    private readonly List<Task> _runs = [];
+
+    /// <summary>The runs still going, by job (for the admin API and tests).</summary>
+    public IReadOnlyList<(string Job, DateTimeOffset Slot, string RunId)> ActiveRuns()
+    {
+        lock (_jobs)
+        {
+            return _jobs.SelectMany(j => j.Value.Active.Select(a => (j.Key, a.Slot, a.RunId))).ToList();
+        }
+    }
+
+    /// <summary>Wakes the loop (a run ended, a job was changed).</summary>
+    public void Wake() => _wake.Release();
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Stop scheduling first, then give running runs the host's shutdown grace, then stop them (recorded as cancelled).
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        Task[] runs;
+        lock (_runs)
+        {
+            runs = [.. _runs];
+        }
+
+        try
+        {
+            await Task.WhenAll(runs).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("Stopping: {Count} job run(s) still running after the grace period are stopped", runs.Count(r => !r.IsCompleted));
+        }
+
+        await _runsCts.CancelAsync().ConfigureAwait(false);
+        await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(30), time, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    public override void Dispose()
+    {
+        base.Dispose();
+        _wake.Dispose();
+        _runsCts.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await store.InitializeAsync(time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            DateTimeOffset? next = null;
+            try
+            {
+                var now = time.GetUtcNow();
+                foreach (var job in config.Current.Jobs.Values)
+                {
+                    if (await TickAsync(job, now, stoppingToken).ConfigureAwait(false) is { } due && (next is null || due < next))
+                    {
+                        next = due;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Job scheduler tick failed; retrying");
+                next = time.GetUtcNow() + TimeSpan.FromSeconds(1);
+            }
+
+            var delay = next is { } n ? n - time.GetUtcNow() : MaxSleep;
+            await SleepAsync(delay < TimeSpan.Zero ? TimeSpan.Zero : delay > MaxSleep ? MaxSleep : delay, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SleepAsync(TimeSpan delay, CancellationToken stoppingToken)
+    {
+        if (delay == TimeSpan.Zero)
+        {
+            return;
+        }
+
+        using var timer = new CancellationTokenSource(delay, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, timer.Token);
+        try
+        {
+            await _wake.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // The sleep ended.
+        }
+    }
+
+    private async Task<DateTimeOffset?> TickAsync(JobDefinition job, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var state = await GetStateAsync(job, now, cancellationToken).ConfigureAwait(false);
+        List<ActiveRun> active;
+        lock (_jobs)
+        {
+            active = state.Active.Select(a => new ActiveRun(a.Slot, a.RunId)).ToList();
+        }
+
+        var plan = JobPlanner.Plan(job, state.Watermark, now, active);
+        foreach (var dropped in plan.Dropped)
+        {
+            await store.SaveRunAsync(DroppedRecord(job, dropped), now, cancellationToken).ConfigureAwait(false);
+            metrics.Dropped(job.Name, dropped.Status, dropped.Count);
+            logger.LogInformation("Job {Job}: {Count}{AtLeast} slot(s) {First:O}..{Last:O} {Status}: {Reason}",
+                job.Name, dropped.Count, dropped.AtLeast ? "+" : "", dropped.First, dropped.Last, JobStore.StatusText(dropped.Status), dropped.Reason);
+        }
+
+        foreach (var replaced in plan.Replace)
+        {
+            RunHandle? handle;
+            lock (_jobs)
+            {
+                handle = state.Active.FirstOrDefault(a => a.Slot == replaced.Slot);
+            }
+
+            if (handle is { Replaced: false })
+            {
+                logger.LogInformation("Job {Job}: replacing the run of slot {Slot:O} ({RunId})", job.Name, handle.Slot, handle.RunId);
+                handle.Replaced = true;
+                await handle.Cancel.CancelAsync().ConfigureAwait(false);
+            }
+        }
+
+        if (plan.Watermark != state.Watermark)
+        {
+            // Persisted before the runs start: a crash in between loses a slot rather than running it twice.
+            state.Watermark = plan.Watermark;
+            await store.SaveStateAsync(job.Name, state.Watermark, state.Fingerprint, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var slot in plan.Start)
+        {
+            Launch(job, state, slot, now);
+        }
+
+        if (plan.Dropped.Count > 0)
+        {
+            await store.PruneAsync(job.Name, job.History, now, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A waiting slot starts when the blocking run ends (which wakes the loop); the misfire rules are checked again
+        // within the threshold so a slot that expires while it waits is recorded promptly.
+        return plan.Waiting.Count > 0 ? Min(plan.NextDue, now + JobPlanner.MisfireThreshold) : plan.NextDue;
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
+
+    private async Task<JobState> GetStateAsync(JobDefinition job, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        JobState? state;
+        lock (_jobs)
+        {
+            _jobs.TryGetValue(job.Name, out state);
+        }
+
+        if (state is null)
+        {
+            var (watermark, fingerprint) = await store.GetStateAsync(job.Name, cancellationToken).ConfigureAwait(false);
+            state = new JobState(JobPlanner.StartingWatermark(job, watermark, fingerprint, now), job.Schedule.Fingerprint);
+            await store.SaveStateAsync(job.Name, state.Watermark, state.Fingerprint, cancellationToken).ConfigureAwait(false);
+            lock (_jobs)
+            {
+                _jobs[job.Name] = state;
+            }
+        }
+        else if (state.Fingerprint != job.Schedule.Fingerprint)
+        {
+            // The schedule was edited: the old schedule's slots (missed or not) are not run under the new one.
+            logger.LogInformation("Job {Job}: schedule changed to '{Schedule}'; slots are computed from now", job.Name, job.Schedule.Text);
+            state.Watermark = now;
+            state.Fingerprint = job.Schedule.Fingerprint;
+            await store.SaveStateAsync(job.Name, state.Watermark, state.Fingerprint, cancellationToken).ConfigureAwait(false);
+        }
+
+        return state;
+    }
+
+    private void Launch(JobDefinition job, JobState state, DateTimeOffset slot, DateTimeOffset now)
+    {
+        var handle = new RunHandle(slot, CancellationTokenSource.CreateLinkedTokenSource(_runsCts.Token));
+        lock (_jobs)
+        {
+            state.Active.Add(handle);
+        }
+
+        metrics.Skew(job.Name, now - slot);
+        var task = Task.Run(() => RunSlotAsync(job, state, handle), CancellationToken.None);
+        lock (_runs)
+        {
+            _runs.RemoveAll(t => t.IsCompleted);
+            _runs.Add(task);
+        }
+    }
+
+    private async Task RunSlotAsync(JobDefinition job, JobState state, RunHandle handle)
+    {
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var status = await RunAttemptAsync(job, handle, attempt).ConfigureAwait(false);
+                if (status is not (JobRunStatus.Failed or JobRunStatus.TimedOut) || handle.Cancel.IsCancellationRequested
+                    || job.Retry.DelayAfter(attempt) is not { } delay)
+                {
+                    break;
+                }
+
+                logger.LogInformation("Job {Job} slot {Slot:O}: attempt {Attempt} {Status}; retrying in {Delay}", job.Name, handle.Slot, attempt, JobStore.StatusText(status), delay);
+                await Task.Delay(delay, time, handle.Cancel.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (handle.Cancel.IsCancellationRequested)
+        {
+            // Stopped between attempts (replaced or shutting down): the last attempt is recorded already.
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Job {Job} slot {Slot:O} failed unexpectedly", job.Name, handle.Slot);
+        }
+        finally
+        {
+            lock (_jobs)
+            {
+                state.Active.Remove(handle);
+            }
+
+            handle.Cancel.Dispose();
+            Wake();
+            await claims.ReleaseOldAsync(job).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<JobRunStatus> RunAttemptAsync(JobDefinition job, RunHandle handle, int attempt)
+    {
+        var runId = "r" + Guid.NewGuid().ToString("N")[..16];
+        handle.RunId = runId;
+        var name = JobRunNames.RunName(job.Name, handle.Slot, attempt);
+        var slotText = SlotFormat.Env(handle.Slot);
+        var attemptText = attempt.ToString(CultureInfo.InvariantCulture);
+        var record = new JobRunRecord
+        {
+            Id = runId, Job = job.Name, Slot = handle.Slot, Attempt = attempt, Status = JobRunStatus.Running, RunName = name, StartedAt = time.GetUtcNow(),
+        };
+        await store.SaveRunAsync(record, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+
+        var env = new Dictionary<string, string>(job.Target.Environment, StringComparer.Ordinal)
+        {
+            ["SDOCK_JOB"] = job.Name,
+            ["SDOCK_SCHEDULED_TIME"] = slotText,
+            ["SDOCK_RUN_ID"] = runId,
+            ["SDOCK_ATTEMPT"] = attemptText,
+        };
+        var labels = new Dictionary<string, string>
+        {
+            [JobRunNames.JobLabel] = job.Name, [JobRunNames.SlotLabel] = slotText, [JobRunNames.RunLabel] = runId, [JobRunNames.AttemptLabel] = attemptText,
+        };
+        var fn = job.Target with { Environment = env };
+        var request = new CgiRequest { Method = "POST", RawTarget = "/jobs/" + job.Name, Path = "/jobs/" + job.Name };
+
+        // Local runs keep their exited container: the name stays claimed for schedulers that look at the slot later.
+        var input = new InvocationInput(runId, request, "", "", null, 0, false, name, labels, job.Volumes, KeepContainer: fn.Backend == BackendKind.Local);
+        var sink = new TailSink(OutputTailBytes);
+        var result = await invoker.InvokeAsync(fn, input, sink, InvocationKind.Cron, handle.Cancel.Token).ConfigureAwait(false);
+        var status = Classify(result, handle);
+        var finished = time.GetUtcNow();
+        record = record with
+        {
+            Status = status,
+            FinishedAt = finished,
+            ExitCode = result.ExitCode,
+            Reason = status == JobRunStatus.Replaced ? "stopped to start a newer slot (concurrency: replace)" : result.Error,
+            StdoutTail = sink.ToString(),
+            StderrTail = result.Stderr,
+        };
+        await store.SaveRunAsync(record, finished, CancellationToken.None).ConfigureAwait(false);
+        metrics.Finished(job.Name, status, result.Duration);
+        logger.LogInformation("Job {Job} slot {Slot} attempt {Attempt} ({RunName}): {Status}{Reason}", job.Name, slotText, attempt, name,
+            JobStore.StatusText(status), record.Reason is null ? "" : " - " + record.Reason);
+        return status;
+    }
+
+    /// <summary>A run's outcome as a history status.</summary>
+    internal static JobRunStatus Classify(InvocationResult result, RunHandle handle) => result.Outcome switch
+    {
+        InvocationOutcome.Completed => JobRunStatus.Succeeded,
+        InvocationOutcome.NameTaken => JobRunStatus.Claimed,
+        InvocationOutcome.TimedOut => JobRunStatus.TimedOut,
+        InvocationOutcome.Busy => JobRunStatus.Skipped,
+        InvocationOutcome.Disconnected when handle.Replaced => JobRunStatus.Replaced,
+        InvocationOutcome.Disconnected => JobRunStatus.Cancelled,
+        _ => JobRunStatus.Failed,
+    };
+
+    private static JobRunRecord DroppedRecord(JobDefinition job, DroppedSlots d) => new()
+    {
+        // Deterministic: the same range recorded twice (a retried tick) is one entry.
+        Id = $"{JobStore.StatusText(d.Status)}-{job.Name}-{SlotFormat.Compact(d.First)}-{SlotFormat.Compact(d.Last)}",
+        Job = job.Name,
+        Slot = d.First,
+        SlotTo = d.Last,
+        SlotCount = d.Count,
+        Status = d.Status,
+        Reason = d.AtLeast ? $"{d.Reason} (at least {d.Count} slots)" : d.Reason,
+    };
+
+    /// <summary>A job's slots as this scheduler knows them.</summary>
+    private sealed class JobState(DateTimeOffset watermark, string fingerprint)
+    {
+        public DateTimeOffset Watermark { get; set; } = watermark;
+
+        public string Fingerprint { get; set; } = fingerprint;
+
+        public List<RunHandle> Active { get; } = [];
+    }
+
+    /// <summary>One slot being run (all its attempts).</summary>
+    internal sealed class RunHandle(DateTimeOffset slot, CancellationTokenSource cancel)
+    {
+        public DateTimeOffset Slot { get; } = slot;
+
+        public CancellationTokenSource Cancel { get; } = cancel;
+
+        public string RunId { get; set; } = "";
+
+        public bool Replaced { get; set; }
+    }
+}
