@@ -126,10 +126,19 @@ internal static class JobPlanner
             case JobConcurrency.Forbid when blocked:
                 waiting.AddRange(kept);
                 break;
-            case JobConcurrency.Forbid:
+            case JobConcurrency.Forbid when job.Misfire == MisfirePolicy.RunAll:
                 // One at a time: a catch-up of several slots runs them one after the other.
                 start.AddRange(kept.Take(1));
                 waiting.AddRange(kept.Skip(1));
+                break;
+            case JobConcurrency.Forbid when kept.Count > 0:
+                // Several slots due at once (the blocking run just ended): the newest runs, the older ones would only queue.
+                foreach (var older in kept.Take(kept.Count - 1))
+                {
+                    Drop(older, JobRunStatus.Skipped, $"superseded by slot {SlotFormat.Env(kept[^1])} (concurrency: forbid)");
+                }
+
+                start.Add(kept[^1]);
                 break;
             case JobConcurrency.Replace when kept.Count > 0:
                 var newest = kept[^1];

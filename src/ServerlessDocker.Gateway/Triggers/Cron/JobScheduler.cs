@@ -306,7 +306,12 @@ internal sealed class JobScheduler(
             Status = status,
             FinishedAt = finished,
             ExitCode = result.ExitCode,
-            Reason = status == JobRunStatus.Replaced ? "stopped to start a newer slot (concurrency: replace)" : result.Error,
+            Reason = status switch
+            {
+                JobRunStatus.Replaced => "stopped to start a newer slot (concurrency: replace)",
+                JobRunStatus.Cancelled => "the gateway stopped while it ran; its container was stopped",
+                _ => result.Error,
+            },
             StdoutTail = sink.ToString(),
             StderrTail = result.Stderr,
         };
