@@ -25,14 +25,17 @@ internal static class JobRunNames
     /// <summary>Label: the attempt (SDOCK_ATTEMPT).</summary>
     public const string AttemptLabel = "io.sdock.cron.attempt";
 
-    // 63 (the engine's limit) - prefix - "-yyyyMMddTHHmmssZ" - "-a1000".
-    private const int MaxJobPart = 63 - 11 - 17 - 6;
+    // 63 (the engine's limit) - prefix - "-yyyyMMddTHHmmssZ" - "-m-a100".
+    private const int MaxJobPart = 63 - 11 - 17 - 7;
 
-    /// <summary><c>sdock-cron-JOB-yyyyMMddTHHmmssZ</c>, with <c>-aN</c> for a retry; a long job name is cut and hashed.</summary>
-    public static string RunName(string job, DateTimeOffset slot, int attempt)
+    /// <summary>
+    /// <c>sdock-cron-JOB-yyyyMMddTHHmmssZ</c>, with <c>-m</c> for a run-now and <c>-aN</c> for a retry; a long job name
+    /// is cut and hashed.
+    /// </summary>
+    public static string RunName(string job, DateTimeOffset slot, int attempt, bool manual = false)
     {
         var jobPart = job.Length <= MaxJobPart ? job : job[..(MaxJobPart - 11)] + "-" + Hash(job);
-        var name = Prefix + jobPart + "-" + SlotFormat.Compact(slot);
+        var name = Prefix + jobPart + "-" + SlotFormat.Compact(slot) + (manual ? "-m" : "");
         return attempt > 1 ? name + "-a" + attempt.ToString(CultureInfo.InvariantCulture) : name;
     }
 

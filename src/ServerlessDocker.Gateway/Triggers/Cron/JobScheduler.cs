@@ -18,6 +18,7 @@ internal sealed class JobScheduler(
     JobStore store,
     JobClaims claims,
     JobMetrics metrics,
+    DockerFunctions docker,
     TimeProvider time,
     ILogger<JobScheduler> logger) : BackgroundService
 {
@@ -39,6 +40,46 @@ internal sealed class JobScheduler(
         {
             return _jobs.SelectMany(j => j.Value.Active.Select(a => (j.Key, a.Slot, a.RunId))).ToList();
         }
+    }
+
+    /// <summary>Whether the job is suspended now (an admin's suspend or resume wins over the config).</summary>
+    public bool IsSuspended(JobDefinition job)
+    {
+        lock (_jobs)
+        {
+            return _jobs.TryGetValue(job.Name, out var state) && state.Suspended is { } s ? s : job.Suspend;
+        }
+    }
+
+    /// <summary>Suspends (true) or resumes (false) a job until the next admin change; persisted in the store.</summary>
+    public async Task SetSuspendedAsync(JobDefinition job, bool suspended, CancellationToken cancellationToken)
+    {
+        var state = await GetStateAsync(job, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        state.Suspended = suspended;
+        await store.SaveSuspendedAsync(job.Name, suspended, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Job {Job} {Action} by the admin API", job.Name, suspended ? "suspended" : "resumed");
+        Wake();
+    }
+
+    /// <summary>
+    /// Starts a run now, outside the schedule (its slot is the current second, its run name ends in <c>-m</c>); null
+    /// when <c>concurrency: forbid</c> and a run is going.
+    /// </summary>
+    public async Task<DateTimeOffset?> RunNowAsync(JobDefinition job, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var state = await GetStateAsync(job, now, cancellationToken).ConfigureAwait(false);
+        lock (_jobs)
+        {
+            if (job.Concurrency == JobConcurrency.Forbid && state.Active.Count > 0)
+            {
+                return null;
+            }
+        }
+
+        var slot = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
+        Launch(job, state, slot, now, manual: true);
+        return slot;
     }
 
     /// <summary>Wakes the loop (a run ended, a job was changed).</summary>
@@ -76,7 +117,6 @@ internal sealed class JobScheduler(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await store.InitializeAsync(time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
             DateTimeOffset? next = null;
@@ -134,7 +174,7 @@ internal sealed class JobScheduler(
             active = state.Active.Select(a => new ActiveRun(a.Slot, a.RunId)).ToList();
         }
 
-        var plan = JobPlanner.Plan(job, state.Watermark, now, active);
+        var plan = JobPlanner.Plan(job with { Suspend = state.Suspended ?? job.Suspend }, state.Watermark, now, active);
         foreach (var dropped in plan.Dropped)
         {
             await store.SaveRunAsync(DroppedRecord(job, dropped), now, cancellationToken).ConfigureAwait(false);
@@ -193,8 +233,8 @@ internal sealed class JobScheduler(
 
         if (state is null)
         {
-            var (watermark, fingerprint) = await store.GetStateAsync(job.Name, cancellationToken).ConfigureAwait(false);
-            state = new JobState(JobPlanner.StartingWatermark(job, watermark, fingerprint, now), job.Schedule.Fingerprint);
+            var (watermark, fingerprint, suspended) = await store.GetStateAsync(job.Name, cancellationToken).ConfigureAwait(false);
+            state = new JobState(JobPlanner.StartingWatermark(job, watermark, fingerprint, now), job.Schedule.Fingerprint) { Suspended = suspended };
             await store.SaveStateAsync(job.Name, state.Watermark, state.Fingerprint, cancellationToken).ConfigureAwait(false);
             lock (_jobs)
             {
@@ -213,9 +253,9 @@ internal sealed class JobScheduler(
         return state;
     }
 
-    private void Launch(JobDefinition job, JobState state, DateTimeOffset slot, DateTimeOffset now)
+    private void Launch(JobDefinition job, JobState state, DateTimeOffset slot, DateTimeOffset now, bool manual = false)
     {
-        var handle = new RunHandle(slot, CancellationTokenSource.CreateLinkedTokenSource(_runsCts.Token));
+        var handle = new RunHandle(slot, CancellationTokenSource.CreateLinkedTokenSource(_runsCts.Token), manual);
         lock (_jobs)
         {
             state.Active.Add(handle);
@@ -272,7 +312,7 @@ internal sealed class JobScheduler(
     {
         var runId = "r" + Guid.NewGuid().ToString("N")[..16];
         handle.RunId = runId;
-        var name = JobRunNames.RunName(job.Name, handle.Slot, attempt);
+        var name = JobRunNames.RunName(job.Name, handle.Slot, attempt, handle.Manual);
         var slotText = SlotFormat.Env(handle.Slot);
         var attemptText = attempt.ToString(CultureInfo.InvariantCulture);
         var record = new JobRunRecord
@@ -300,6 +340,7 @@ internal sealed class JobScheduler(
         var sink = new TailSink(OutputTailBytes);
         var result = await invoker.InvokeAsync(fn, input, sink, InvocationKind.Cron, handle.Cancel.Token).ConfigureAwait(false);
         var status = Classify(result, handle);
+        var (stdout, stderr) = await ReadLogsAsync(fn, status, result).ConfigureAwait(false) ?? (sink.ToString(), result.Stderr);
         var finished = time.GetUtcNow();
         record = record with
         {
@@ -312,14 +353,44 @@ internal sealed class JobScheduler(
                 JobRunStatus.Cancelled => "the gateway stopped while it ran; its container was stopped",
                 _ => result.Error,
             },
-            StdoutTail = sink.ToString(),
-            StderrTail = result.Stderr,
+            StdoutTail = stdout,
+            StderrTail = stderr,
         };
         await store.SaveRunAsync(record, finished, CancellationToken.None).ConfigureAwait(false);
         metrics.Finished(job.Name, status, result.Duration);
         logger.LogInformation("Job {Job} slot {Slot} attempt {Attempt} ({RunName}): {Status}{Reason}", job.Name, slotText, attempt, name,
             JobStore.StatusText(status), record.Reason is null ? "" : " - " + record.Reason);
         return status;
+    }
+
+    /// <summary>
+    /// The tails of stdout and stderr from the run's kept container, whatever the outcome (a plain run's stdout reaches
+    /// the sink only on success; a replaced or timed-out run's output is kept too); null when there is no container.
+    /// </summary>
+    private async Task<(string, string)?> ReadLogsAsync(FunctionDefinition fn, JobRunStatus status, InvocationResult result)
+    {
+        if (fn.Backend != BackendKind.Local || status == JobRunStatus.Claimed || result.ContainerId is not { } id)
+        {
+            return null;
+        }
+
+        try
+        {
+            // Not disposed: disposing the handle would remove the container, which stays as the slot's claim.
+#pragma warning disable CA2000
+            var run = await docker.GetRunAsync(id).ConfigureAwait(false);
+#pragma warning restore CA2000
+            var stdout = new TailStream(OutputTailBytes);
+            var stderr = new TailStream(OutputTailBytes);
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10), time);
+            await run.CopyLogsToAsync(stdout, stderr, follow: false, limit.Token).ConfigureAwait(false);
+            return (stdout.ToString(), stderr.ToString());
+        }
+        catch (Exception ex) when (ex is ServerlessDockerException or OperationCanceledException or IOException)
+        {
+            logger.LogDebug(ex, "Could not read the logs of container {Id}", id);
+            return null;
+        }
     }
 
     /// <summary>A run's outcome as a history status.</summary>
@@ -354,12 +425,18 @@ internal sealed class JobScheduler(
         public string Fingerprint { get; set; } = fingerprint;
 
         public List<RunHandle> Active { get; } = [];
+
+        /// <summary>An admin's suspend or resume, overriding <c>suspend:</c> of the config; null for none.</summary>
+        public bool? Suspended { get; set; }
     }
 
     /// <summary>One slot being run (all its attempts).</summary>
-    internal sealed class RunHandle(DateTimeOffset slot, CancellationTokenSource cancel)
+    internal sealed class RunHandle(DateTimeOffset slot, CancellationTokenSource cancel, bool manual)
     {
         public DateTimeOffset Slot { get; } = slot;
+
+        /// <summary>Started by run-now rather than the schedule (its run name ends in <c>-m</c>).</summary>
+        public bool Manual { get; } = manual;
 
         public CancellationTokenSource Cancel { get; } = cancel;
 

@@ -15,7 +15,11 @@ internal static class JobSchedulerServiceCollectionExtensions
         {
             var options = sp.GetRequiredService<ContainerFunctionsOptions>();
             var path = options.StorePath ?? sp.GetRequiredService<IGatewayConfigSource>().Current.Gateway.StorePath ?? Path.Combine(".sdock", "gateway.db");
-            return new JobStore(path);
+            var store = new JobStore(path);
+
+            // Synchronous on purpose (as the call store): the tables must exist before the admin API's first request.
+            store.InitializeAsync(sp.GetRequiredService<TimeProvider>().GetUtcNow(), CancellationToken.None).GetAwaiter().GetResult();
+            return store;
         });
         services.AddSingleton<JobClaims>();
         services.AddSingleton<JobMetrics>();

@@ -28,7 +28,7 @@ internal sealed class JobStore
         await using var cmd = db.CreateCommand();
         cmd.CommandText = """
             PRAGMA journal_mode=WAL;
-            CREATE TABLE IF NOT EXISTS cron_jobs (job TEXT PRIMARY KEY, watermark INTEGER NOT NULL, fingerprint TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS cron_jobs (job TEXT PRIMARY KEY, watermark INTEGER NOT NULL, fingerprint TEXT NOT NULL, suspended INTEGER);
             CREATE TABLE IF NOT EXISTS cron_runs (
               id TEXT PRIMARY KEY, job TEXT NOT NULL, slot INTEGER NOT NULL, slot_to INTEGER, slot_count INTEGER NOT NULL,
               attempt INTEGER NOT NULL, status TEXT NOT NULL, reason TEXT, run_name TEXT,
@@ -41,17 +41,31 @@ internal sealed class JobStore
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The job's watermark and the schedule fingerprint it belongs to, or nulls for a job never seen.</summary>
-    public async Task<(DateTimeOffset? Watermark, string? Fingerprint)> GetStateAsync(string job, CancellationToken cancellationToken)
+    /// <summary>
+    /// The job's watermark and the schedule fingerprint it belongs to (nulls for a job never seen), and the admin's
+    /// suspend or resume (null when none overrides the config).
+    /// </summary>
+    public async Task<(DateTimeOffset? Watermark, string? Fingerprint, bool? Suspended)> GetStateAsync(string job, CancellationToken cancellationToken)
     {
         await using var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var cmd = db.CreateCommand();
-        cmd.CommandText = "SELECT watermark, fingerprint FROM cron_jobs WHERE job = $job";
+        cmd.CommandText = "SELECT watermark, fingerprint, suspended FROM cron_jobs WHERE job = $job";
         cmd.Parameters.AddWithValue("$job", job);
         await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await r.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? (DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), r.GetString(1))
-            : (null, null);
+            ? (DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2) != 0)
+            : (null, null, null);
+    }
+
+    /// <summary>Persists an admin's suspend (true) or resume (false) of a job seen before.</summary>
+    public async Task SaveSuspendedAsync(string job, bool suspended, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = "UPDATE cron_jobs SET suspended = $s WHERE job = $job";
+        cmd.Parameters.AddWithValue("$job", job);
+        cmd.Parameters.AddWithValue("$s", suspended ? 1 : 0);
+        await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Persists the last processed slot.</summary>
