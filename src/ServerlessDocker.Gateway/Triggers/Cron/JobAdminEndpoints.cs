@@ -36,7 +36,7 @@ internal static class JobAdminEndpoints
                     image = job.Target.Image,
                     backend = job.Target.Backend.ToString().ToLowerInvariant(),
                     concurrency = job.Concurrency.ToString().ToLowerInvariant(),
-                    misfire = job.Misfire.ToString(),
+                    misfire = job.Misfire switch { MisfirePolicy.Skip => "skip", MisfirePolicy.RunOnce => "runOnce", _ => "runAll" },
                     suspended,
                     nextRun = suspended ? null : job.Schedule.Next(now),
                     running = active.Where(a => a.Job == job.Name).Select(a => new { slot = a.Slot, runId = a.RunId }),

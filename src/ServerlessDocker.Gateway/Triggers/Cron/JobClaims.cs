@@ -11,7 +11,7 @@ namespace ServerlessDocker.Gateway.Triggers.Cron;
 internal sealed class JobClaims(DockerFunctions docker, TimeProvider time, ILogger<JobClaims> logger)
 {
     /// <summary>Every claim younger than this stays, whatever the count (slots seen late by another scheduler).</summary>
-    public static readonly TimeSpan MinClaimAge = TimeSpan.FromMinutes(2);
+    public static readonly TimeSpan MinClaimAge = TimeSpan.FromSeconds(30);
 
     private readonly SemaphoreSlim _gate = new(1, 1);
 
