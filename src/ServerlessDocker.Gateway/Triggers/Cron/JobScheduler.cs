@@ -240,6 +240,8 @@ internal sealed class JobScheduler(
             {
                 _jobs[job.Name] = state;
             }
+
+            await AdoptAsync(job, state, cancellationToken).ConfigureAwait(false);
         }
         else if (state.Fingerprint != job.Schedule.Fingerprint)
         {
@@ -253,6 +255,124 @@ internal sealed class JobScheduler(
         return state;
     }
 
+    /// <summary>
+    /// Finds the job's runs still going on the engine (a scheduler killed mid-run left them) by label, counts them as
+    /// active (forbid waits for them, replace stops them), waits for them within the job's timeout and, for runs of this
+    /// store, records how they ended.
+    /// </summary>
+    private async Task AdoptAsync(JobDefinition job, JobState state, CancellationToken cancellationToken)
+    {
+        if (job.Target.Backend != BackendKind.Local)
+        {
+            return;
+        }
+
+        IReadOnlyList<FunctionContainerInfo> running;
+        try
+        {
+            running = [.. (await docker.ListAsync(cancellationToken).ConfigureAwait(false))
+                .Where(c => c.Running && c.Labels.TryGetValue(JobRunNames.JobLabel, out var j) && j == job.Name)];
+        }
+        catch (ServerlessDockerException ex)
+        {
+            logger.LogWarning(ex, "Job {Job}: could not look for runs left by an earlier scheduler", job.Name);
+            return;
+        }
+
+        foreach (var container in running)
+        {
+            if (!container.Labels.TryGetValue(JobRunNames.SlotLabel, out var slotText)
+                || !DateTimeOffset.TryParse(slotText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var slot))
+            {
+                continue;
+            }
+
+            var runId = container.Labels.GetValueOrDefault(JobRunNames.RunLabel, "");
+            var own = runId.Length > 0 ? await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) : null;
+            var handle = new RunHandle(slot.ToUniversalTime(), CancellationTokenSource.CreateLinkedTokenSource(_runsCts.Token), manual: false) { RunId = runId };
+            lock (_jobs)
+            {
+                state.Active.Add(handle);
+            }
+
+            logger.LogInformation("Job {Job}: adopted the run of slot {Slot} ({RunId}) still going on the engine", job.Name, slotText, runId);
+            Track(Task.Run(() => WaitAdoptedAsync(job, state, handle, container, own), CancellationToken.None));
+        }
+    }
+
+    private async Task WaitAdoptedAsync(JobDefinition job, JobState state, RunHandle handle, FunctionContainerInfo container, JobRunRecord? own)
+    {
+        try
+        {
+            // Not disposed: that would remove the container, which stays as the slot's claim.
+#pragma warning disable CA2000
+            var run = await docker.GetRunAsync(container.Id).ConfigureAwait(false);
+#pragma warning restore CA2000
+            var started = own?.StartedAt ?? container.Created;
+            var remaining = job.Target.Timeout - (time.GetUtcNow() - started);
+            using var timeout = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(handle.Cancel.Token, timeout.Token);
+            JobRunStatus status;
+            long? exitCode = null;
+            try
+            {
+                exitCode = (await run.WaitAsync(wait.Token).ConfigureAwait(false)).ExitCode;
+                status = exitCode == 0 ? JobRunStatus.Succeeded : JobRunStatus.Failed;
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested || handle.Replaced)
+            {
+                await run.KillAsync(CancellationToken.None).ConfigureAwait(false);
+                status = handle.Replaced ? JobRunStatus.Replaced : JobRunStatus.TimedOut;
+            }
+            catch (OperationCanceledException)
+            {
+                // The gateway stops again: the run keeps going and is adopted by the next start.
+                return;
+            }
+
+            if (own is not null)
+            {
+                var (stdout, stderr) = await ReadLogsAsync(container.Id).ConfigureAwait(false) ?? (null, null);
+                var finished = time.GetUtcNow();
+                await store.SaveRunAsync(own with
+                {
+                    Status = status,
+                    FinishedAt = finished,
+                    ExitCode = exitCode,
+                    Reason = $"adopted after a scheduler restart{(status == JobRunStatus.TimedOut ? "; stopped by its timeout" : "")}",
+                    StdoutTail = stdout,
+                    StderrTail = stderr,
+                }, finished, CancellationToken.None).ConfigureAwait(false);
+                metrics.Finished(job.Name, status, finished - started);
+            }
+
+            logger.LogInformation("Job {Job}: adopted run of slot {Slot:O} ended: {Status}", job.Name, handle.Slot, JobStore.StatusText(status));
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Job {Job}: waiting for the adopted run of slot {Slot:O} failed", job.Name, handle.Slot);
+        }
+        finally
+        {
+            lock (_jobs)
+            {
+                state.Active.Remove(handle);
+            }
+
+            handle.Cancel.Dispose();
+            Wake();
+        }
+    }
+
+    private void Track(Task task)
+    {
+        lock (_runs)
+        {
+            _runs.RemoveAll(t => t.IsCompleted);
+            _runs.Add(task);
+        }
+    }
+
     private void Launch(JobDefinition job, JobState state, DateTimeOffset slot, DateTimeOffset now, bool manual = false)
     {
         var handle = new RunHandle(slot, CancellationTokenSource.CreateLinkedTokenSource(_runsCts.Token), manual);
@@ -262,12 +382,7 @@ internal sealed class JobScheduler(
         }
 
         metrics.Skew(job.Name, now - slot);
-        var task = Task.Run(() => RunSlotAsync(job, state, handle), CancellationToken.None);
-        lock (_runs)
-        {
-            _runs.RemoveAll(t => t.IsCompleted);
-            _runs.Add(task);
-        }
+        Track(Task.Run(() => RunSlotAsync(job, state, handle), CancellationToken.None));
     }
 
     private async Task RunSlotAsync(JobDefinition job, JobState state, RunHandle handle)
@@ -340,7 +455,8 @@ internal sealed class JobScheduler(
         var sink = new TailSink(OutputTailBytes);
         var result = await invoker.InvokeAsync(fn, input, sink, InvocationKind.Cron, handle.Cancel.Token).ConfigureAwait(false);
         var status = Classify(result, handle);
-        var (stdout, stderr) = await ReadLogsAsync(fn, status, result).ConfigureAwait(false) ?? (sink.ToString(), result.Stderr);
+        var kept = fn.Backend == BackendKind.Local && status != JobRunStatus.Claimed && result.ContainerId is not null;
+        var (stdout, stderr) = (kept ? await ReadLogsAsync(result.ContainerId!).ConfigureAwait(false) : null) ?? (sink.ToString(), result.Stderr);
         var finished = time.GetUtcNow();
         record = record with
         {
@@ -365,15 +481,10 @@ internal sealed class JobScheduler(
 
     /// <summary>
     /// The tails of stdout and stderr from the run's kept container, whatever the outcome (a plain run's stdout reaches
-    /// the sink only on success; a replaced or timed-out run's output is kept too); null when there is no container.
+    /// the sink only on success; a replaced or timed-out run's output is kept too); null when they cannot be read.
     /// </summary>
-    private async Task<(string, string)?> ReadLogsAsync(FunctionDefinition fn, JobRunStatus status, InvocationResult result)
+    private async Task<(string?, string?)?> ReadLogsAsync(string id)
     {
-        if (fn.Backend != BackendKind.Local || status == JobRunStatus.Claimed || result.ContainerId is not { } id)
-        {
-            return null;
-        }
-
         try
         {
             // Not disposed: disposing the handle would remove the container, which stays as the slot's claim.

@@ -111,6 +111,17 @@ internal sealed class JobStore
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>One history entry by id, or null.</summary>
+    public async Task<JobRunRecord?> GetRunAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var db = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT * FROM cron_runs WHERE id = $id";
+        cmd.Parameters.AddWithValue("$id", id);
+        await using var r = await cmd.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await r.ReadAsync(cancellationToken).ConfigureAwait(false) ? Read(r) : null;
+    }
+
     /// <summary>The job's history, newest slot first.</summary>
     public async Task<IReadOnlyList<JobRunRecord>> HistoryAsync(string job, int limit, CancellationToken cancellationToken)
     {
