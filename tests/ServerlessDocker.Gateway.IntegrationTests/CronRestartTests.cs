@@ -27,7 +27,7 @@ public sealed class CronRestartTests(EngineFixture engine) : IAsyncLifetime
     public async Task KilledMidRun_RestartAdoptsTheRunAndForbidStillHolds()
     {
         _ = engine;
-        var script = "if [ -e /out/lock ]; then echo overlap >> /out/log; fi; touch /out/lock; echo $SDOCK_SCHEDULED_TIME >> /out/log; sleep 6; rm -f /out/lock; echo finished-$SDOCK_SCHEDULED_TIME";
+        var script = "if [ -e /out/lock ]; then echo overlap >> /out/log; fi; touch /out/lock; echo $SDOCK_SCHEDULED_TIME >> /out/log; sleep 8; rm -f /out/lock; echo finished-$SDOCK_SCHEDULED_TIME";
         await File.WriteAllTextAsync(Path.Combine(_dir, "functions.yaml"), $"""
             jobs:
               {_job}:
@@ -51,7 +51,7 @@ public sealed class CronRestartTests(EngineFixture engine) : IAsyncLifetime
 
         using (var second = Start())
         {
-            // The adopted run ends ~6 s after it began; forbid holds the next slots until then.
+            // The adopted run ends ~8 s after it began; forbid holds the next slots until then.
             await WaitForAsync(() => Lines().Count(l => l != "overlap") >= 2 && !File.Exists(Path.Combine(_out, "lock")) || Lines().Contains("overlap"), "a second run to finish");
             await WaitForAsync(() => Lines().Count(l => l != "overlap") >= 2, "a second run to start");
             second.Kill(entireProcessTree: true);

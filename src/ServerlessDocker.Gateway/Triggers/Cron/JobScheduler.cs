@@ -258,7 +258,7 @@ internal sealed class JobScheduler(
     /// <summary>
     /// Finds the job's runs still going on the engine (a scheduler killed mid-run left them) by label, counts them as
     /// active (forbid waits for them, replace stops them), waits for them within the job's timeout and, for runs of this
-    /// store, records how they ended.
+    /// store, records how they ended (also for those that ended while no scheduler watched).
     /// </summary>
     private async Task AdoptAsync(JobDefinition job, JobState state, CancellationToken cancellationToken)
     {
@@ -271,7 +271,7 @@ internal sealed class JobScheduler(
         try
         {
             running = [.. (await docker.ListAsync(cancellationToken).ConfigureAwait(false))
-                .Where(c => c.Running && c.Labels.TryGetValue(JobRunNames.JobLabel, out var j) && j == job.Name)];
+                .Where(c => c.Labels.TryGetValue(JobRunNames.JobLabel, out var j) && j == job.Name)];
         }
         catch (ServerlessDockerException ex)
         {
@@ -289,10 +289,21 @@ internal sealed class JobScheduler(
 
             var runId = container.Labels.GetValueOrDefault(JobRunNames.RunLabel, "");
             var own = runId.Length > 0 ? await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) : null;
-            var handle = new RunHandle(slot.ToUniversalTime(), CancellationTokenSource.CreateLinkedTokenSource(_runsCts.Token), manual: false) { RunId = runId };
-            lock (_jobs)
+
+            // An exited container matters only when it is a run of this store that a crash left unrecorded (it ended
+            // while no scheduler watched); a running one is active whoever started it.
+            if (!container.Running && own is not { Status: JobRunStatus.Cancelled, Reason: JobStore.InterruptedReason })
             {
-                state.Active.Add(handle);
+                continue;
+            }
+
+            var handle = new RunHandle(slot.ToUniversalTime(), CancellationTokenSource.CreateLinkedTokenSource(_runsCts.Token), manual: false) { RunId = runId };
+            if (container.Running)
+            {
+                lock (_jobs)
+                {
+                    state.Active.Add(handle);
+                }
             }
 
             logger.LogInformation("Job {Job}: adopted the run of slot {Slot} ({RunId}) still going on the engine", job.Name, slotText, runId);
@@ -309,8 +320,9 @@ internal sealed class JobScheduler(
             var run = await docker.GetRunAsync(container.Id).ConfigureAwait(false);
 #pragma warning restore CA2000
             var started = own?.StartedAt ?? container.Created;
-            var remaining = job.Target.Timeout - (time.GetUtcNow() - started);
-            using var timeout = new CancellationTokenSource(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, time);
+            var remaining = !container.Running ? Timeout.InfiniteTimeSpan
+                : job.Target.Timeout - (time.GetUtcNow() - started) is var left && left > TimeSpan.Zero ? left : TimeSpan.Zero;
+            using var timeout = new CancellationTokenSource(remaining, time);
             using var wait = CancellationTokenSource.CreateLinkedTokenSource(handle.Cancel.Token, timeout.Token);
             JobRunStatus status;
             long? exitCode = null;

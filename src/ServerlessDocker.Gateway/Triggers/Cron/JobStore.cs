@@ -35,11 +35,15 @@ internal sealed class JobStore
               started_at INTEGER, finished_at INTEGER, exit_code INTEGER, stdout_tail TEXT, stderr_tail TEXT, recorded_at INTEGER NOT NULL);
             CREATE INDEX IF NOT EXISTS cron_runs_job ON cron_runs(job, slot);
             UPDATE cron_runs SET status = 'cancelled', finished_at = $now,
-              reason = 'the gateway stopped while it ran' WHERE status = 'running';
+              reason = $interrupted WHERE status = 'running';
             """;
         cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$interrupted", InterruptedReason);
         await cmd.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>The reason of runs a dead gateway left "running" (until a restarted scheduler adopts them).</summary>
+    public const string InterruptedReason = "the gateway stopped while it ran";
 
     /// <summary>
     /// The job's watermark and the schedule fingerprint it belongs to (nulls for a job never seen), and the admin's
