@@ -30,6 +30,7 @@ internal sealed class JobScheduler(
 
     private readonly Dictionary<string, JobState> _jobs = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private readonly SemaphoreSlim _stateGate = new(1, 1);
     private readonly CancellationTokenSource _runsCts = new();
     private readonly List<Task> _runs = [];
 
@@ -105,13 +106,22 @@ internal sealed class JobScheduler(
         }
 
         await _runsCts.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(30), time, CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            // Each stopped run records itself as cancelled; this bounds the wait for those records.
+            await Task.WhenAll(runs).WaitAsync(TimeSpan.FromSeconds(30), time, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            logger.LogWarning("Stopping: job run(s) did not record their end within 30 s");
+        }
     }
 
     public override void Dispose()
     {
         base.Dispose();
         _wake.Dispose();
+        _stateGate.Dispose();
         _runsCts.Dispose();
     }
 
@@ -224,6 +234,20 @@ internal sealed class JobScheduler(
     private static DateTimeOffset Min(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
 
     private async Task<JobState> GetStateAsync(JobDefinition job, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // One caller at a time (the loop and the admin API): a job's state is loaded, and its runs adopted, once.
+        await _stateGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await GetStateCoreAsync(job, now, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _stateGate.Release();
+        }
+    }
+
+    private async Task<JobState> GetStateCoreAsync(JobDefinition job, DateTimeOffset now, CancellationToken cancellationToken)
     {
         JobState? state;
         lock (_jobs)
