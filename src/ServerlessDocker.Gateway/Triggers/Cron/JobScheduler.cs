@@ -487,7 +487,7 @@ internal sealed class JobScheduler(
         var request = new CgiRequest { Method = "POST", RawTarget = "/jobs/" + job.Name, Path = "/jobs/" + job.Name };
 
         // Local runs keep their exited container: the name stays claimed for schedulers that look at the slot later.
-        var input = new InvocationInput(runId, request, "", "", null, 0, false, name, labels, job.Volumes, KeepContainer: fn.Backend == BackendKind.Local);
+        var input = new InvocationInput(runId, request, "", "", null, 0, PassAuthorization: false, InvokeAuthorized: true, name, labels, job.Volumes, KeepContainer: fn.Backend == BackendKind.Local);
         var sink = new TailSink(OutputTailBytes);
         var result = await invoker.InvokeAsync(fn, input, sink, InvocationKind.Cron, handle.Cancel.Token).ConfigureAwait(false);
         var status = Classify(result, handle);
