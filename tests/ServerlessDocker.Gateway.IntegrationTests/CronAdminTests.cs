@@ -62,6 +62,10 @@ public sealed class CronAdminTests(EngineFixture engine) : IAsyncLifetime
         Assert.Contains("attempt-2", last.GetProperty("stdout").GetString(), StringComparison.Ordinal);
         Assert.EndsWith("-m-a2", last.GetProperty("runName").GetString(), StringComparison.Ordinal);
 
+        var metrics = await gateway.Client.GetStringAsync("/metrics", Ct);
+        Assert.Contains($"sdock_cron_runs_total{{job=\"{_job}\",status=\"failed\"}} 2", metrics, StringComparison.Ordinal);
+        Assert.Contains($"sdock_cron_schedule_skew_seconds_count{{job=\"{_job}\"}} 1", metrics, StringComparison.Ordinal);
+
         using var suspend = await gateway.Client.PostAsync($"/admin/jobs/{_job}/suspend", null, Ct);
         Assert.Equal(HttpStatusCode.OK, suspend.StatusCode);
         job = (await gateway.Client.GetFromJsonAsync<JsonElement>("/admin/jobs", Ct)).GetProperty("jobs")[0];

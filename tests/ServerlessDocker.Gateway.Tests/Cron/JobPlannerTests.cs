@@ -243,6 +243,19 @@ public sealed class JobPlannerTests
     }
 
     [Fact]
+    public void ForbidOnASecondScheduleStartsOnlyTheNewestWhenTheRunEnds()
+    {
+        // 2.5 s runs every second: when a run ends two or three slots are due, all on time; only the newest starts.
+        var sim = new PlannerSimulation(Job("@every 1s", concurrency: JobConcurrency.Forbid, misfire: MisfirePolicy.Skip), Utc("2026-03-02T10:00:00Z"), Utc("2026-03-02T09:59:59Z"), TimeSpan.FromSeconds(2.5));
+        sim.RunUntil(Utc("2026-03-02T10:00:30Z"), TimeSpan.FromMilliseconds(250));
+        Assert.Equal(1, sim.MaxConcurrent);
+        Assert.InRange(sim.Runs.Count, 11, 13); // one every ~2.5 s
+        Assert.All(sim.Runs.Zip(sim.Runs.Skip(1)), p => Assert.True(p.Second.StartedAt >= p.First.EndsAt));
+        Assert.All(sim.Runs, r => Assert.True(r.StartedAt - r.Slot < TimeSpan.FromSeconds(1), $"slot {r.Slot:O} started at {r.StartedAt:O}"));
+        Assert.Contains(sim.Dropped, d => d.Status == JobRunStatus.Skipped && d.Reason.Contains("superseded", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void ReplaceStopsTheOldRunAndStartsTheNewOneOnlyOnceItIsGone()
     {
         var sim = new PlannerSimulation(Job("* * * * *", concurrency: JobConcurrency.Replace), Utc("2026-03-02T10:00:00Z"), Utc("2026-03-02T09:59:59Z"), TimeSpan.FromSeconds(90));
