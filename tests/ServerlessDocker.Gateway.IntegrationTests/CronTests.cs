@@ -125,6 +125,27 @@ public sealed partial class CronTests(EngineFixture engine) : IAsyncLifetime
         Directory.Delete(gatewayDir, recursive: true);
     }
 
+    [Fact(Timeout = 90000)]
+    public async Task BadEditWhileRunning_IsRefusedAndTheJobKeepsRunning()
+    {
+        var yaml = Yaml("@every 1s", "echo $SDOCK_SCHEDULED_TIME >> /out/runs");
+        await using var gateway = await TestGateway.StartAsync(engine, yaml, cancellationToken: Ct);
+        await WaitForLinesAsync("runs", 1, TimeSpan.FromSeconds(60));
+
+        await File.WriteAllTextAsync(gateway.ConfigPath, yaml.Replace("@every 1s", "0 0 30 2 *", StringComparison.Ordinal), Ct);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (gateway.Host.LastConfigError is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the bad edit was not reported");
+            await Task.Delay(100, Ct);
+        }
+
+        Assert.Contains("functions.yaml:3:", gateway.Host.LastConfigError, StringComparison.Ordinal);
+        Assert.Contains("can never fire", gateway.Host.LastConfigError, StringComparison.Ordinal);
+        var before = (await ReadLinesAsync("runs")).Count;
+        await WaitForLinesAsync("runs", before + 2, TimeSpan.FromSeconds(30));
+    }
+
     private async Task<List<string>> ReadLinesAsync(string file)
     {
         var path = Path.Combine(_out, file);
