@@ -58,7 +58,10 @@ public sealed class JobSchedulerTests : IAsyncDisposable
         var b = Scheduler("b", config);
         await a.StartAsync(Ct);
         await b.StartAsync(Ct);
-        await Task.Delay(200, Ct);
+
+        // Both have seen the job (its watermark is the start time) before the clock moves.
+        await WaitForStateAsync("a", "beat");
+        await WaitForStateAsync("b", "beat");
 
         for (var i = 0; i < 5; i++)
         {
@@ -90,7 +93,7 @@ public sealed class JobSchedulerTests : IAsyncDisposable
         var scheduler = Scheduler("early", config);
         _time.SetUtcNow(DateTimeOffset.Parse("2026-12-02T08:49:59.999Z", System.Globalization.CultureInfo.InvariantCulture));
         await scheduler.StartAsync(Ct);
-        await Task.Delay(200, Ct);
+        await WaitForStateAsync("early", "beat");
         Assert.Empty(_runner.Attempts);
 
         _time.Advance(TimeSpan.FromMilliseconds(1));
@@ -100,6 +103,20 @@ public sealed class JobSchedulerTests : IAsyncDisposable
         await Task.Delay(300, Ct);
         var only = Assert.Single(_runner.Attempts);
         Assert.Equal("2026-12-02T08:50:00Z", only.Function.Environment["SDOCK_SCHEDULED_TIME"]);
+    }
+
+    private async Task WaitForStateAsync(string scheduler, string job)
+    {
+        var store = new JobStore(Path.Combine(_dir, scheduler + ".db"));
+        for (var i = 0; i < 500 && (await store.GetStateAsync(job, Ct)).Watermark is null; i++)
+        {
+            await Task.Delay(20, Ct);
+        }
+
+        Assert.NotNull((await store.GetStateAsync(job, Ct)).Watermark);
+
+        // The state is saved before the first plan: give the loop its turn to reach its sleep.
+        await Task.Delay(300, Ct);
     }
 
     private static async Task WaitForAsync(Func<bool> done)
