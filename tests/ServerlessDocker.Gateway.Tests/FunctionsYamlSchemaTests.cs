@@ -61,7 +61,7 @@ public sealed class FunctionsYamlSchemaTests
         Assert.Equal(GatewayConfigLoader.FunctionKeys.Keys.Order(), FunctionSamples.Keys.Order());
         Assert.Equal(GatewayConfigLoader.GatewayKeys.Keys.Order(), GatewaySamples.Keys.Order());
         Assert.Equal(GatewayConfigLoader.RetryKeys.Keys.Order(), RetrySamples.Keys.Order());
-        Assert.Equal(["gateway", "functions"], GatewayConfigLoader.RootKeys.Keys);
+        Assert.Equal(["gateway", "functions", "jobs"], GatewayConfigLoader.RootKeys.Keys);
     }
 
     [Fact(Timeout = 10000)]

@@ -11,4 +11,7 @@ public sealed record GatewayConfig
 
     /// <summary>Functions by name (ordinal, case-sensitive).</summary>
     public IReadOnlyDictionary<string, FunctionDefinition> Functions { get; init; } = new Dictionary<string, FunctionDefinition>(StringComparer.Ordinal);
+
+    /// <summary>Scheduled jobs by name (the <c>jobs:</c> section).</summary>
+    public IReadOnlyDictionary<string, JobDefinition> Jobs { get; init; } = new Dictionary<string, JobDefinition>(StringComparer.Ordinal);
 }

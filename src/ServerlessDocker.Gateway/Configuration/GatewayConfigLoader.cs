@@ -65,11 +65,12 @@ public static partial class GatewayConfigLoader
         ["dockerAccess"] = (d, v) => DockerAccess(d.Definition, v) with { DockerAccessNode = v.Node },
     };
 
-    /// <summary>The top level: <c>gateway:</c> and <c>functions:</c>.</summary>
+    /// <summary>The top level: <c>gateway:</c>, <c>functions:</c> and <c>jobs:</c>.</summary>
     internal static YamlKeyTable<RootDraft> RootKeys { get; } = new()
     {
         ["gateway"] = (r, v) => r with { Gateway = v.Reader.ReadMapping(v.Node, "'gateway'", GatewayOptions.Empty, GatewayKeys) },
         ["functions"] = (r, v) => r with { Functions = ReadFunctions(v) },
+        ["jobs"] = (r, v) => r with { JobsNode = v.Node },
     };
 
     /// <summary>Loads and validates a config file.</summary>
@@ -91,9 +92,15 @@ public static partial class GatewayConfigLoader
         var reader = new StrictYamlReader(source);
         var root = reader.LoadRoot(yaml, "a 'functions:' mapping");
         var draft = reader.ReadMapping(root, "the document", new RootDraft(GatewayOptions.Empty, null), RootKeys);
-        return draft.Functions is { } functions
-            ? new GatewayConfig { Gateway = draft.Gateway, Functions = functions }
-            : throw reader.Error(root, "missing 'functions:' mapping");
+        if (draft.Functions is null && draft.JobsNode is null)
+        {
+            throw reader.Error(root, "missing 'functions:' mapping (or 'jobs:' for scheduled jobs)");
+        }
+
+        // Jobs are read last: a job's 'function:' names a function of the same file, wherever it is declared.
+        var functions = draft.Functions ?? new Dictionary<string, FunctionDefinition>(StringComparer.Ordinal);
+        var jobs = draft.JobsNode is { } jobsNode ? JobConfigReader.Read(reader, jobsNode, functions) : new Dictionary<string, JobDefinition>(StringComparer.Ordinal);
+        return new GatewayConfig { Gateway = draft.Gateway, Functions = functions, Jobs = jobs };
     }
 
     private static Dictionary<string, FunctionDefinition> ReadFunctions(YamlValue functionsValue)
@@ -212,7 +219,11 @@ public static partial class GatewayConfigLoader
     }
 
     /// <summary>The top level while it is read.</summary>
-    internal sealed record RootDraft(GatewayOptions Gateway, Dictionary<string, FunctionDefinition>? Functions);
+    internal sealed record RootDraft(GatewayOptions Gateway, Dictionary<string, FunctionDefinition>? Functions)
+    {
+        /// <summary>The <c>jobs:</c> node, read once the functions are known.</summary>
+        public YamlNode? JobsNode { get; init; }
+    }
 
     /// <summary>A function while it is read, with the node of its <c>dockerAccess:</c> for a later error.</summary>
     internal sealed record FunctionDraft(FunctionDefinition Definition, YamlNode? DockerAccessNode)

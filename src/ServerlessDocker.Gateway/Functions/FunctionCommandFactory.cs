@@ -36,6 +36,12 @@ internal sealed class FunctionCommandFactory(DockerFunctions docker, SwarmBacken
             .WithStandardOutputPipe(stdout)
             .WithStandardErrorPipe(stderr);
 
+        command = command.WithLabels(input.Labels ?? new Dictionary<string, string>()).WithRemoveAfterRun(!input.KeepContainer);
+        foreach (var mount in input.Mounts ?? [])
+        {
+            command = command.WithMount(mount);
+        }
+
         if (fn.ScopedDockerAccess)
         {
             command = command.WithHook(scopedAccess.HookFor(fn.DockerAccessPolicyPath));

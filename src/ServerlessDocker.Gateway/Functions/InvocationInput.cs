@@ -15,6 +15,10 @@ namespace ServerlessDocker.Gateway.Functions;
 /// (it presented the token, or came through the admin API): a local redirect to such a function needs it.</param>
 /// <param name="RunName">A deterministic container name, or null for a generated one. A name is a claim (a second run
 /// with it gets <see cref="InvocationOutcome.NameTaken"/>): how a scheduler makes a run happen once.</param>
+/// <param name="Labels">Extra container labels (a job run's job and slot), or null.</param>
+/// <param name="Mounts">Extra mounts (an inline job's volumes), or null.</param>
+/// <param name="KeepContainer">Leave the exited container in place: with <paramref name="RunName"/>, it keeps the name
+/// claimed after the run (a scheduler removes its old claims itself).</param>
 internal sealed record InvocationInput(
     string CallId,
     CgiRequest Request,
@@ -24,7 +28,10 @@ internal sealed record InvocationInput(
     long? ContentLength,
     bool PassAuthorization,
     bool InvokeAuthorized,
-    string? RunName = null)
+    string? RunName = null,
+    IReadOnlyDictionary<string, string>? Labels = null,
+    IReadOnlyList<ContainerMount>? Mounts = null,
+    bool KeepContainer = false)
 {
     /// <summary>The input of a local redirect (RFC 3875 §6.2.2): a GET of <paramref name="target"/>, without a body.</summary>
     public InvocationInput ForLocalRedirect(CgiRequest redirected, RouteMatch target) =>

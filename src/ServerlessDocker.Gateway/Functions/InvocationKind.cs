@@ -8,4 +8,7 @@ internal enum InvocationKind
 
     /// <summary>An asynchronous call run in the background.</summary>
     Async,
+
+    /// <summary>A slot of a scheduled job (<c>jobs:</c>).</summary>
+    Cron,
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ServerlessDocker.Gateway.Configuration;
 using ServerlessDocker.Gateway.Http;
+using ServerlessDocker.Gateway.Triggers.Cron;
 
 namespace ServerlessDocker.Gateway.Hosting;
 
@@ -91,6 +92,7 @@ public sealed class GatewayHost : IAsyncDisposable
                 o.StorePath = ResolveStorePath(config.Current.Gateway.StorePath, configDir);
                 o.AsyncPollInterval = options.AsyncPollInterval;
             });
+            builder.Services.AddJobScheduler();
 
             var app = builder.Build();
             if (options.AdminListen is not null)

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ServerlessDocker.Gateway.Configuration;
 using ServerlessDocker.Gateway.Observability;
 using ServerlessDocker.Gateway.Triggers.Async;
+using ServerlessDocker.Gateway.Triggers.Cron;
 using ServerlessDocker.Gateway.Triggers.Http;
 
 namespace ServerlessDocker.Gateway.Http;
@@ -29,6 +30,8 @@ internal static class AdminApi
 
             return await next(ctx).ConfigureAwait(false);
         });
+
+        admin.MapJobAdmin();
 
         admin.MapGet("/status", (IGatewayConfigSource config, FunctionRouter router) => Results.Json(new
         {
