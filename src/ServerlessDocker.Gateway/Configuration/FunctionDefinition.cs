@@ -66,6 +66,12 @@ public sealed record FunctionDefinition
     /// </summary>
     public bool ScopedDockerAccess { get; init; }
 
+    /// <summary>
+    /// <c>warm:</c> — calls run as fresh processes in pooled containers (see docs/designs/warm.md) instead of a
+    /// container each; null runs every call cold.
+    /// </summary>
+    public Warm.WarmPoolOptions? Warm { get; init; }
+
     /// <summary>The proxy policy file for <see cref="ScopedDockerAccess"/> (<c>dockerAccess: scoped:policy.yaml</c>);
     /// null for the built-in default-deny policy.</summary>
     public string? DockerAccessPolicyPath { get; init; }

@@ -40,6 +40,15 @@ public static partial class GatewayConfigLoader
         ["multiplier"] = (r, v) => r with { Multiplier = v.PositiveDouble() },
     };
 
+    /// <summary>A function's <c>warm:</c> mapping.</summary>
+    internal static YamlKeyTable<Warm.WarmPoolOptions> WarmKeys { get; } = new()
+    {
+        ["min"] = (w, v) => w with { Min = v.Int(0, 1000) },
+        ["max"] = (w, v) => w with { Max = v.Int(1, 1000) },
+        ["idleTimeout"] = (w, v) => w with { IdleTimeout = v.Duration() },
+        ["maxCalls"] = (w, v) => w with { MaxCalls = v.Int(1, int.MaxValue) },
+    };
+
     /// <summary>One function's settings.</summary>
     internal static YamlKeyTable<FunctionDraft> FunctionKeys { get; } = new()
     {
@@ -62,7 +71,8 @@ public static partial class GatewayConfigLoader
         ["contentType"] = (d, v) => d.With(f => f with { PlainContentType = v.Scalar() }),
         ["auth"] = (d, v) => d.With(f => f with { RequireAuth = v.Bool() }),
         ["retry"] = (d, v) => d.With(f => f with { Retry = v.Reader.ReadMapping(v.Node, "'retry'", RetryPolicy.Default, RetryKeys) }),
-        ["dockerAccess"] = (d, v) => DockerAccess(d.Definition, v) with { DockerAccessNode = v.Node },
+        ["dockerAccess"] = (d, v) => DockerAccess(d.Definition, v) with { DockerAccessNode = v.Node, WarmNode = d.WarmNode },
+        ["warm"] = (d, v) => d.With(f => f with { Warm = Warm(v) }) with { WarmNode = v.Node },
     };
 
     /// <summary>The top level: <c>gateway:</c>, <c>functions:</c> and <c>jobs:</c>.</summary>
@@ -136,7 +146,9 @@ public static partial class GatewayConfigLoader
     private static FunctionDefinition ReadFunction(StrictYamlReader reader, string name, YamlNode node)
     {
         var initial = new FunctionDraft(new FunctionDefinition { Name = name, Image = "" }, null);
-        var (f, accessNode) = reader.ReadMapping(node, $"function '{name}'", initial, FunctionKeys);
+        var draft = reader.ReadMapping(node, $"function '{name}'", initial, FunctionKeys);
+        var (f, accessNode) = draft;
+        var warmNode = draft.WarmNode;
         if (string.IsNullOrWhiteSpace(f.Image))
         {
             throw reader.Error(node, $"function '{name}' needs an 'image:'");
@@ -147,7 +159,34 @@ public static partial class GatewayConfigLoader
             throw reader.Error(accessNode ?? node, $"function '{name}': 'dockerAccess: scoped' needs the local backend (the scoped socket exists only on the gateway's machine)");
         }
 
+        if (f.Warm is not null && f.Backend == BackendKind.Swarm)
+        {
+            throw reader.Error(warmNode ?? node, $"function '{name}': 'warm:' needs the local backend (pooled containers live on the gateway's engine); drop 'backend: swarm' or 'warm:'");
+        }
+
+        if (f.Warm is not null && f.ScopedDockerAccess)
+        {
+            throw reader.Error(warmNode ?? node, $"function '{name}': 'warm:' and 'dockerAccess: scoped' do not go together (a pooled container outlives one call's scope); drop one of them");
+        }
+
         return f;
+    }
+
+    /// <summary><c>warm: true</c> (the defaults), <c>warm: false</c>, or a mapping of <c>min</c>, <c>max</c>, <c>idleTimeout</c>, <c>maxCalls</c>.</summary>
+    private static Warm.WarmPoolOptions? Warm(YamlValue v)
+    {
+        if (v.Node is YamlDotNet.RepresentationModel.YamlScalarNode)
+        {
+            return v.Bool() ? new Warm.WarmPoolOptions() : null;
+        }
+
+        var options = v.Reader.ReadMapping(v.Node, "'warm'", new Warm.WarmPoolOptions(), WarmKeys);
+        if (options.Min > options.Max)
+        {
+            throw v.Error($"'warm': min ({options.Min}) is above max ({options.Max})");
+        }
+
+        return options;
     }
 
     private static FunctionDraft DockerAccess(FunctionDefinition f, YamlValue v)
@@ -225,9 +264,11 @@ public static partial class GatewayConfigLoader
         public YamlNode? JobsNode { get; init; }
     }
 
-    /// <summary>A function while it is read, with the node of its <c>dockerAccess:</c> for a later error.</summary>
+    /// <summary>A function while it is read, with the nodes of its <c>dockerAccess:</c> and <c>warm:</c> for a later error.</summary>
     internal sealed record FunctionDraft(FunctionDefinition Definition, YamlNode? DockerAccessNode)
     {
+        public YamlNode? WarmNode { get; init; }
+
         public FunctionDraft With(Func<FunctionDefinition, FunctionDefinition> change) => this with { Definition = change(Definition) };
     }
 }

@@ -1,6 +1,7 @@
 using ServerlessDocker.Gateway.Cgi;
 using ServerlessDocker.Gateway.Configuration;
 using ServerlessDocker.Gateway.Execution;
+using ServerlessDocker.Warm;
 
 namespace ServerlessDocker.Gateway.Functions;
 
@@ -8,7 +9,7 @@ namespace ServerlessDocker.Gateway.Functions;
 /// Maps a function's definition and one call's input to the container command that serves it: CGI environment,
 /// labels, limits, stdin, scoped Docker access and the backend. The only place a definition becomes a command.
 /// </summary>
-internal sealed class FunctionCommandFactory(DockerFunctions docker, SwarmBackendProvider swarm, ScopedAccessProvider scopedAccess)
+internal sealed class FunctionCommandFactory(DockerFunctions docker, SwarmBackendProvider swarm, ScopedAccessProvider scopedAccess, WarmPools warm)
 {
     /// <summary>The command for one call; the caller supplies where stdout and stderr go.</summary>
     public ContainerCommand Create(FunctionDefinition fn, InvocationInput input, PipeTarget stdout, PipeTarget stderr)
@@ -45,6 +46,13 @@ internal sealed class FunctionCommandFactory(DockerFunctions docker, SwarmBacken
         if (fn.ScopedDockerAccess)
         {
             command = command.WithHook(scopedAccess.HookFor(fn.DockerAccessPolicyPath));
+        }
+
+        // A warm function's call runs in a pooled container. A run that must be its own container stays cold: a
+        // named run (a scheduler's claim on a slot), a kept one, or one with mounts of its own.
+        if (fn.Warm is not null && input.RunName is null && !input.KeepContainer && (input.Mounts is null || input.Mounts.Count == 0))
+        {
+            command = command.OnWarmPool(warm.Get(fn));
         }
 
         if (fn.Backend == BackendKind.Swarm)

@@ -36,6 +36,7 @@ public static class ContainerFunctionsServiceCollectionExtensions
         services.AddSingleton(_ => new InvocationLog());
         services.AddSingleton<SwarmBackendProvider>();
         services.AddSingleton<ScopedAccessProvider>();
+        services.AddSingleton<WarmPools>();
         services.AddSingleton<FunctionCommandFactory>();
         services.AddSingleton<IFunctionRunner, FunctionExecutor>();
         services.AddSingleton<FunctionInvoker>();
