@@ -34,6 +34,7 @@ public sealed class FunctionsYamlSchemaTests
         ["auth"] = "false",
         ["retry"] = "{ attempts: 7 }",
         ["dockerAccess"] = "scoped:" + PolicyFile,
+        ["warm"] = "{ max: 3 }",
     };
 
     private static readonly Dictionary<string, string> GatewaySamples = new(StringComparer.Ordinal)
