@@ -37,7 +37,9 @@ public sealed class StopTests(EngineFixture engine)
 
         await Assert.ThrowsAsync<ContainerTimeoutException>(async () =>
             await engine.Command(test, "busybox", "sh", "-c", "while true; do echo tick; sleep 0.1; done")
-                .WithTimeout(TimeSpan.FromSeconds(1.5))
+                // The timeout counts the container's start too, which takes seconds on a loaded machine: leave room
+                // for output to flow before it fires.
+                .WithTimeout(TimeSpan.FromSeconds(5))
                 .WithStopGracePeriod(TimeSpan.FromSeconds(1))
                 .WithStandardOutputPipe(PipeTarget.ToDelegate(_ => Interlocked.Increment(ref lines)))
                 .ExecuteAsync(Ct));
