@@ -251,15 +251,22 @@ internal sealed unsafe class CallSession(FrameChannel channel, WarmStart start)
         _call.Exit.Wait(Timeout.Infinite);
         // What the call left running in its group goes with it, as a cold container's processes go with PID 1.
         Libc.kill(-_call.Pid, Libc.SIGKILL);
-        Agent.CallEnded(_call.Pid);
-        stdout.Join();
-        stderr.Join();
-        lock (_ackGate)
+        try
         {
-            _finished = true;
-            channel.TrySend(WarmFrames.EncodeInt(WarmFrameType.Exited, _call.Exit.Code));
-        }
+            stdout.Join();
+            stderr.Join();
+            lock (_ackGate)
+            {
+                _finished = true;
+                channel.TrySend(WarmFrames.EncodeInt(WarmFrameType.Exited, _call.Exit.Code));
+            }
 
-        channel.ShutdownSend();
+            channel.ShutdownSend();
+        }
+        finally
+        {
+            // Only now: an agent shutting down (SIGTERM) waits for this, so the host gets the call's output and exit.
+            Agent.CallEnded(_call.Pid);
+        }
     }
 }
