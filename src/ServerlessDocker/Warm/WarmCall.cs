@@ -299,23 +299,8 @@ internal sealed class WarmCall(WarmPool pool, WarmSlots.Slot slot, FunctionRunCo
     }
 
     /// <summary>The call's stdin as a write-only stream of Stdin frames.</summary>
-    private sealed class StdinStream(WarmCall call) : Stream
+    private sealed class StdinStream(WarmCall call) : Internal.WriteOnlyStream
     {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => call.WriteStdinAsync(buffer.AsMemory(offset, count), default).AsTask().GetAwaiter().GetResult();
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            call.WriteStdinAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
         public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
             call.WriteStdinAsync(buffer, cancellationToken);
     }

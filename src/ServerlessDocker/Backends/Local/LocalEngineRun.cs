@@ -82,23 +82,8 @@ internal sealed class LocalEngineRun(LocalEngineBackend backend, FunctionRunCont
     }
 
     /// <summary>A write-only stream over the attach connection's stdin side.</summary>
-    private sealed class AttachStdinStream(MultiplexedStream inner) : Stream
+    private sealed class AttachStdinStream(MultiplexedStream inner) : Internal.WriteOnlyStream
     {
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => inner.WriteAsync(buffer, offset, count, default).GetAwaiter().GetResult();
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            inner.WriteAsync(buffer, offset, count, cancellationToken);
-
         public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
         {
             if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(buffer, out var segment))
