@@ -13,6 +13,12 @@ internal static class SdockApp
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (FullBuildHandOff.IsNeeded(args))
+        {
+            Console.Error.WriteLine($"sdock: {FullBuildHandOff.Exec(args, $"'sdock {args[0]}'").Message}");
+            return ErrorExitCode;
+        }
+
         var root = new RootCommand("sdock: run Docker containers as functions, on one engine or a Swarm.")
         {
             RunCommand.Create(),

@@ -139,7 +139,8 @@ public sealed class DockerFunctions : IAsyncDisposable
 
     /// <summary>
     /// Removes what crashed callers left behind: function containers whose owner process is gone, and exited
-    /// detached runs. With <paramref name="all"/>, every function container.
+    /// detached runs. With <paramref name="all"/>, every function container. A removed warm container's socket
+    /// directory on this host goes with it (its pool, had it lived, would have removed both).
     /// </summary>
     /// <returns>The ids of the removed containers.</returns>
     public async Task<IReadOnlyList<string>> PruneAsync(bool all = false, CancellationToken cancellationToken = default)
@@ -151,6 +152,7 @@ public sealed class DockerFunctions : IAsyncDisposable
             if (all || orphan)
             {
                 await LocalBackend.RemoveQuietlyAsync(info.Id).ConfigureAwait(false);
+                Warm.LocalWarmContainers.DeleteSocketDirectory(info.WarmSocketDirectory);
                 removed.Add(info.Id);
             }
         }

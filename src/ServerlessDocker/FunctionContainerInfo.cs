@@ -18,6 +18,9 @@ public sealed record FunctionContainerInfo(
     /// <summary>True while the container runs.</summary>
     public bool Running => State is "running" or "created" or "restarting";
 
+    /// <summary>The host directory of a warm container's agent socket (bound by the pool that made it), if any.</summary>
+    internal string? WarmSocketDirectory { get; init; }
+
     internal static FunctionContainerInfo From(ContainerListResponse c)
     {
         var labels = c.Labels is null ? new Dictionary<string, string>() : new Dictionary<string, string>(c.Labels);
@@ -29,6 +32,9 @@ public sealed record FunctionContainerInfo(
             new DateTimeOffset(DateTime.SpecifyKind(c.Created, DateTimeKind.Utc)),
             labels.GetValueOrDefault(FunctionLabels.Owner),
             labels.GetValueOrDefault(FunctionLabels.Detached) == "true",
-            labels);
+            labels)
+        {
+            WarmSocketDirectory = c.Mounts?.FirstOrDefault(m => m.Type == "bind" && m.Destination == Warm.LocalWarmContainers.SocketDirectoryTarget)?.Source,
+        };
     }
 }

@@ -68,10 +68,18 @@ public sealed class ServeCommandTests(EngineFixture engine)
         }
     }
 
-    private static Process Start(string workingDirectory, params string[] args)
+    private static Process Start(string workingDirectory, params string[] args) =>
+        Start(workingDirectory, new Dictionary<string, string>(), args);
+
+    private static Process Start(string workingDirectory, Dictionary<string, string> environment, params string[] args)
     {
         Assert.True(File.Exists(Sdock), $"{Sdock} is missing: the test project references the CLI so that it is copied here");
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
+        }
+
         psi.ArgumentList.Add(Sdock);
         foreach (var a in args)
         {
@@ -138,6 +146,71 @@ public sealed class ServeCommandTests(EngineFixture engine)
                 second.Kill();
                 await second.WaitForExitAsync(CancellationToken.None);
                 second.Dispose();
+            }
+
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    [Fact(Timeout = 120000)]
+    public async Task Serve_KilledWithAWarmPool_PruneRemovesItsContainersAndTheirSocketDirectories()
+    {
+        _ = engine;
+        var agent = Path.Combine(RepositoryRoot.Path, "artifacts", "warm-agent", "sdock-agent");
+        Assert.True(File.Exists(agent), $"the warm agent is not published at {agent}: run scripts/agent");
+        var dir = Directory.CreateTempSubdirectory("sdock-gw-warm-kill-").FullName;
+        await File.WriteAllTextAsync(Path.Combine(dir, "functions.yaml"), $$"""
+            functions:
+              warmkill:
+                image: {{EngineFixture.CgiImage}}
+                mode: plain
+                args: [plain-echo]
+                warm:
+                  min: 2
+                  max: 2
+            """, Ct);
+        var port = FreePort();
+        var label = $"{Execution.GatewayLabels.Function}=warmkill";
+        using var serve = Start(dir, new Dictionary<string, string> { ["SDOCK_WARM_AGENT"] = agent }, "serve", "-f", "functions.yaml", "--listen", $"127.0.0.1:{port}");
+        _ = serve.StandardError.ReadToEndAsync(Ct);
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            await WaitForHealthAsync(client, serve);
+            using var answer = await client.PostAsync("/function/warmkill", new StringContent("hello"), Ct);
+            Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+            var containers = await Eventually.ValueAsync(async () =>
+            {
+                var ids = await DockerCli.ContainerIdsAsync(label, Ct);
+                return ids.Count == 2 ? ids : null;
+            }, "the pool's two warm containers", TimeSpan.FromSeconds(30), Ct);
+            var socketDirectories = new List<string>();
+            foreach (var id in containers)
+            {
+                var inspect = await DockerCli.RunAsync(Ct, "inspect", "-f", "{{range .Mounts}}{{if eq .Destination \"/.sdock/run\"}}{{.Source}}{{end}}{{end}}", id);
+                var source = inspect.StandardOutput.Trim();
+                Assert.True(Directory.Exists(source), $"warm container {id} has no socket directory on the host ({inspect})");
+                socketDirectories.Add(source);
+            }
+
+            serve.Kill();
+            await serve.WaitForExitAsync(Ct);
+            var prune = await ProcessRunner.RunAsync("dotnet", [Sdock, "prune"], Ct);
+
+            Assert.True(prune.ExitCode == 0, prune.ToString());
+            foreach (var id in containers)
+            {
+                Assert.Contains(id, prune.StandardOutput);
+            }
+
+            await DockerCli.AssertGoneAsync(label, Ct);
+            Assert.All(socketDirectories, d => Assert.False(Directory.Exists(d), $"prune left the socket directory {d}"));
+        }
+        finally
+        {
+            if (!serve.HasExited)
+            {
+                serve.Kill();
             }
 
             Directory.Delete(dir, recursive: true);

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using ServerlessDocker.Proxy;
 
 namespace ServerlessDocker.Cli.Commands;
 
@@ -14,39 +13,14 @@ internal static class DockerAccessOption
         Description = "Give the container a scoped Docker API: 'scoped' (built-in policy) or 'scoped:policy.yaml'. It sees only what it starts; that is removed with it.",
     };
 
-    /// <summary>Starts a proxy and adds the hook when the option is given; the caller disposes the proxy after the run.</summary>
-    public static async Task<(ContainerCommand Command, ScopedDockerProxy? Proxy)> ApplyAsync(ContainerCommand command, ParseResult parse, CancellationToken cancellationToken)
+    /// <summary>The policy file named by the option's value, or null for the built-in policy; bad values are refused.</summary>
+    public static string? PolicyPath(string access)
     {
-        if (parse.GetValue(Option) is not { } access)
-        {
-            return (command, null);
-        }
-
         if (access != "scoped" && !access.StartsWith("scoped:", StringComparison.Ordinal))
         {
             throw new InvalidCommandException("--docker-access", $"'{access}' is not 'scoped' or 'scoped:POLICY.yaml'.");
         }
 
-        var options = await ProxyOptionsAsync(null, access.Length > 7 ? access[7..] : null, cancellationToken);
-        var proxy = await ScopedDockerProxy.StartAsync(options, cancellationToken);
-        return (command.WithScopedDockerAccess(proxy), proxy);
-    }
-
-    /// <summary>Resolves the upstream (flag, else DOCKER_HOST, else the default socket; TLS variables included) and loads the policy file if any.</summary>
-    public static async Task<ProxyOptions> ProxyOptionsAsync(string? upstream, string? policyPath, CancellationToken cancellationToken)
-    {
-        var engine = DockerEndpoint.FromEnvironment(upstream);
-        ProxyPolicy policy;
-        try
-        {
-            policy = policyPath is null ? ProxyPolicy.Default : await ProxyPolicyLoader.LoadAsync(policyPath, cancellationToken);
-        }
-        catch (IOException ex)
-        {
-            // A ProxyPolicyException already names the file and the field; only a read failure needs translating.
-            throw new InvalidCommandException("--policy", $"cannot read '{policyPath}': {ex.Message}");
-        }
-
-        return new ProxyOptions { Upstream = engine, Policy = policy };
+        return access.Length > 7 ? access[7..] : null;
     }
 }

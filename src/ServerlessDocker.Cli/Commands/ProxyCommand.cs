@@ -16,7 +16,7 @@ internal static class ProxyCommand
         var socket = new Option<string>("--socket") { Description = "The unix socket to serve (created with mode 0600).", Required = true };
         var upstream = new Option<string?>("--upstream") { Description = "The real engine (default: DOCKER_HOST, else unix:///var/run/docker.sock)." };
         var audit = new Option<string?>("--audit") { Description = "Append audit lines (JSON) to this file; '-' for stderr." };
-        var command = new Command("proxy", "Serve a scoped Docker API socket: the tenant sees and manages only what it creates, under a default-deny policy.")
+        var command = new Command("proxy", CommandSummaries.Proxy)
         {
             policy, scope, socket, upstream, audit,
         };
@@ -24,7 +24,7 @@ internal static class ProxyCommand
         {
             // Socket continuations run on the epoll thread (no thread-pool hop per read): set before the first socket exists.
             Environment.SetEnvironmentVariable("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "1");
-            var options = await DockerAccessOption.ProxyOptionsAsync(parse.GetValue(upstream), parse.GetValue(policy), ct);
+            var options = await ScopedAccess.ProxyOptionsAsync(parse.GetValue(upstream), parse.GetValue(policy), ct);
             var auditPath = parse.GetValue(audit);
             await using var auditWriter = auditPath is null or "-" ? null : new StreamWriter(auditPath, append: true);
             options = options with { AuditLog = auditPath == "-" ? Console.Error : auditWriter };

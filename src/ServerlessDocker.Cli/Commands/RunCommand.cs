@@ -68,7 +68,7 @@ internal static class RunCommand
             throw new InvalidCommandException("--replicas", "the engine is not a Swarm manager, so there is nothing to fan out over; use --swarm with a manager.");
         }
 
-        var (scopedCommand, proxy) = await DockerAccessOption.ApplyAsync(command, parse, cancellationToken);
+        var (scopedCommand, proxy) = await ScopedAccess.ApplyAsync(command, parse, cancellationToken);
         await using var scopedProxy = proxy;
         command = scopedCommand;
         if (parse.GetValue(Detach))

@@ -23,7 +23,7 @@ internal static class ServeCommand
         {
             Description = "Serve the admin API, dashboard and metrics on this address only (host:port, :port or port), apart from the functions. Off by default.",
         };
-        var command = new Command("serve", "Serve functions over HTTP: a container per request (CGI or plain), async calls, dashboard and metrics.") { file, listen, adminListen };
+        var command = new Command("serve", CommandSummaries.Serve) { file, listen, adminListen };
         command.SetAction(async (parse, ct) =>
         {
             var path = parse.GetValue(file)!;

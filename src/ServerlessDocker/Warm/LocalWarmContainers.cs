@@ -15,6 +15,9 @@ internal sealed class LocalWarmContainers(LocalEngineBackend engine, ContainerCo
     /// <summary>Where the agent and its socket directory appear inside a container.</summary>
     internal const string AgentTarget = "/.sdock/agent";
     internal const string SocketDirectoryTarget = "/.sdock/run";
+
+    /// <summary>The temp subdirectory that holds one socket directory per warm container.</summary>
+    private const string SocketRoot = "sdock-warm";
     internal const string SocketName = "agent.sock";
 
     /// <summary>The attach transport's volume, which receives the agent before the container starts.</summary>
@@ -91,7 +94,7 @@ internal sealed class LocalWarmContainers(LocalEngineBackend engine, ContainerCo
     private async Task<IWarmContainer> StartOnSocketAsync(CancellationToken cancellationToken)
     {
         // Short: a unix socket path has at most 107 bytes.
-        var directory = Path.Combine(Path.GetTempPath(), "sdock-warm", Guid.NewGuid().ToString("N")[..12]);
+        var directory = Path.Combine(Path.GetTempPath(), SocketRoot, Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(directory);
         // The agent runs as the command's user, whoever that is, and must create its socket here.
         if (!OperatingSystem.IsWindows())
@@ -142,6 +145,19 @@ internal sealed class LocalWarmContainers(LocalEngineBackend engine, ContainerCo
         }
 
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// Deletes a pruned warm container's socket directory when it is one this library makes (a directory of
+    /// <c>sdock-warm</c> in a temp directory of this host); any other bind source is left alone.
+    /// </summary>
+    internal static void DeleteSocketDirectory(string? directory)
+    {
+        if (directory is not null && Path.IsPathFullyQualified(directory)
+            && Path.GetFileName(Path.GetDirectoryName(directory)) == SocketRoot && Directory.Exists(directory))
+        {
+            TryDeleteDirectory(directory);
+        }
     }
 
     internal static void TryDeleteDirectory(string directory)
