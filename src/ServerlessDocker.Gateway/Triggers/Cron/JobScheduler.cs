@@ -19,6 +19,7 @@ internal sealed class JobScheduler(
     JobClaims claims,
     JobMetrics metrics,
     DockerFunctions docker,
+    JobWebhooks webhooks,
     TimeProvider time,
     ILogger<JobScheduler> logger) : BackgroundService
 {
@@ -370,7 +371,7 @@ internal sealed class JobScheduler(
             {
                 var (stdout, stderr) = await ReadLogsAsync(container.Id).ConfigureAwait(false) ?? (null, null);
                 var finished = time.GetUtcNow();
-                await store.SaveRunAsync(own with
+                var adopted = own with
                 {
                     Status = status,
                     FinishedAt = finished,
@@ -378,8 +379,10 @@ internal sealed class JobScheduler(
                     Reason = $"adopted after a scheduler restart{(status == JobRunStatus.TimedOut ? "; stopped by its timeout" : "")}",
                     StdoutTail = stdout,
                     StderrTail = stderr,
-                }, finished, CancellationToken.None).ConfigureAwait(false);
+                };
+                await store.SaveRunAsync(adopted, finished, CancellationToken.None).ConfigureAwait(false);
                 metrics.Finished(job.Name, status, finished - started);
+                webhooks.Finished(job, adopted);
             }
 
             logger.LogInformation("Job {Job}: adopted run of slot {Slot:O} ended: {Status}", job.Name, handle.Slot, JobStore.StatusText(status));
@@ -427,10 +430,12 @@ internal sealed class JobScheduler(
         {
             for (var attempt = 1; ; attempt++)
             {
-                var status = await RunAttemptAsync(job, handle, attempt).ConfigureAwait(false);
+                var run = await RunAttemptAsync(job, handle, attempt).ConfigureAwait(false);
+                var status = run.Status;
                 if (status is not (JobRunStatus.Failed or JobRunStatus.TimedOut) || handle.Cancel.IsCancellationRequested
                     || job.Retry.DelayAfter(attempt) is not { } delay)
                 {
+                    webhooks.Finished(job, run);
                     break;
                 }
 
@@ -459,7 +464,7 @@ internal sealed class JobScheduler(
         }
     }
 
-    private async Task<JobRunStatus> RunAttemptAsync(JobDefinition job, RunHandle handle, int attempt)
+    private async Task<JobRunRecord> RunAttemptAsync(JobDefinition job, RunHandle handle, int attempt)
     {
         var runId = "r" + Guid.NewGuid().ToString("N")[..16];
         handle.RunId = runId;
@@ -512,7 +517,7 @@ internal sealed class JobScheduler(
         metrics.Finished(job.Name, status, result.Duration);
         logger.LogInformation("Job {Job} slot {Slot} attempt {Attempt} ({RunName}): {Status}{Reason}", job.Name, slotText, attempt, name,
             JobStore.StatusText(status), record.Reason is null ? "" : " - " + record.Reason);
-        return status;
+        return record;
     }
 
     /// <summary>
