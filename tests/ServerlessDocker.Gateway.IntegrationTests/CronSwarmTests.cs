@@ -92,4 +92,91 @@ public sealed class CronSwarmTests(EngineFixture engine)
             }
         }
     }
+
+    [Fact(Timeout = 240000)]
+    public async Task NodeLostMidRun_IsRecordedAsFailedNamingTheNode()
+    {
+        var host = Require("SDOCK_SWARM_HOST");
+        var registry = Require("SDOCK_SWARM_REGISTRY");
+        var script = Require("SDOCK_SWARM_SCRIPT");
+        await using var gateway = await TestGateway.StartAsync(engine, $"""
+            gateway:
+              adminToken: t
+              swarmHost: {host}
+            jobs:
+              {_job}:
+                schedule: "0 0 1 1 *"
+                backend: swarm
+                image: {registry}/busybox:latest
+                args: [sleep, "90"]
+                timeout: 120s
+            """, cancellationToken: Ct);
+        gateway.Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "t");
+
+        // Three runs spread over the nodes; the one on a worker loses its node (the manager must stay up).
+        string? node = null;
+        for (var i = 0; i < 3; i++)
+        {
+            (await gateway.Client.PostAsync($"/admin/jobs/{_job}/run", null, Ct)).Dispose();
+            await Task.Delay(1100, Ct);
+        }
+
+        for (var i = 0; node is null; i++)
+        {
+            var (_, ids) = await DockerCli.RunAsync(Ct, "-H", host, "service", "ls", "-q", "--filter", $"label={JobRunNames.JobLabel}={_job}");
+            foreach (var id in ids.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var (_, ps) = await DockerCli.RunAsync(Ct, "-H", host, "service", "ps", id.Trim(), "--format", "{{.Node}} {{.CurrentState}}");
+                if (ps.Trim().Split(' ') is [var n, "Running", ..] && n is "sdswarm2" or "sdswarm3")
+                {
+                    node = n;
+                    break;
+                }
+            }
+
+            Assert.True(i < 150, "no run of the job reached Running on a worker node");
+            await Task.Delay(200, Ct);
+        }
+
+        try
+        {
+            var (code, output) = await SwarmScriptAsync(script, "node-stop", node);
+            Assert.True(code == 0, $"node-stop {node} failed: {output}");
+            for (var i = 0; ; i++)
+            {
+                var runs = (await gateway.Client.GetFromJsonAsync<JsonElement>($"/admin/jobs/{_job}/runs", Ct)).GetProperty("runs").EnumerateArray().ToList();
+                var lost = runs.FirstOrDefault(r => r.GetProperty("status").GetString() == "failed");
+                if (lost.ValueKind == JsonValueKind.Object)
+                {
+                    var reason = lost.GetProperty("reason").GetString()!;
+                    Assert.Contains($"node {node}", reason, StringComparison.Ordinal);
+                    Assert.Contains("lost mid-run", reason, StringComparison.Ordinal);
+                    break;
+                }
+
+                Assert.True(i < 300, "the lost run was never recorded: " + string.Join('\n', runs));
+                await Task.Delay(200, Ct);
+            }
+        }
+        finally
+        {
+            var (code, output) = await SwarmScriptAsync(script, "node-start", node);
+            Assert.True(code == 0, $"node-start {node} failed: {output}");
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> SwarmScriptAsync(string script, params string[] args)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo(script) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync(Ct);
+        var stderr = process.StandardError.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+        return (process.ExitCode, await stdout + await stderr);
+    }
 }
