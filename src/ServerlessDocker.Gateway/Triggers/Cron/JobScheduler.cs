@@ -186,6 +186,17 @@ internal sealed class JobScheduler(
         }
 
         var plan = JobPlanner.Plan(job with { Suspend = state.Suspended ?? job.Suspend }, state.Watermark, now, active);
+        if (job.Concurrency == JobConcurrency.Forbid && plan.Start.Count > 0 && active.Count == 0
+            && await AdoptAsync(job, state, cancellationToken, runningOnly: true).ConfigureAwait(false) > 0)
+        {
+            // Another live scheduler's run of this job is going on the engine: forbid waits for it as for one of ours.
+            lock (_jobs)
+            {
+                active = state.Active.Select(a => new ActiveRun(a.Slot, a.RunId)).ToList();
+            }
+
+            plan = JobPlanner.Plan(job with { Suspend = state.Suspended ?? job.Suspend }, state.Watermark, now, active);
+        }
         foreach (var dropped in plan.Dropped)
         {
             await store.SaveRunAsync(DroppedRecord(job, dropped), now, cancellationToken).ConfigureAwait(false);
@@ -285,11 +296,12 @@ internal sealed class JobScheduler(
     /// active (forbid waits for them, replace stops them), waits for them within the job's timeout and, for runs of this
     /// store, records how they ended (also for those that ended while no scheduler watched).
     /// </summary>
-    private async Task AdoptAsync(JobDefinition job, JobState state, CancellationToken cancellationToken)
+    /// <returns>How many running runs were adopted.</returns>
+    private async Task<int> AdoptAsync(JobDefinition job, JobState state, CancellationToken cancellationToken, bool runningOnly = false)
     {
         if (job.Target.Backend != BackendKind.Local)
         {
-            return;
+            return 0;
         }
 
         IReadOnlyList<FunctionContainerInfo> running;
@@ -301,9 +313,10 @@ internal sealed class JobScheduler(
         catch (ServerlessDockerException ex)
         {
             logger.LogWarning(ex, "Job {Job}: could not look for runs left by an earlier scheduler", job.Name);
-            return;
+            return 0;
         }
 
+        var adopted = 0;
         foreach (var container in running)
         {
             if (!container.Labels.TryGetValue(JobRunNames.SlotLabel, out var slotText)
@@ -313,6 +326,19 @@ internal sealed class JobScheduler(
             }
 
             var runId = container.Labels.GetValueOrDefault(JobRunNames.RunLabel, "");
+            if (runningOnly && !container.Running)
+            {
+                continue;
+            }
+
+            lock (_jobs)
+            {
+                if (runId.Length > 0 && state.Active.Any(a => a.RunId == runId))
+                {
+                    continue;
+                }
+            }
+
             var own = runId.Length > 0 ? await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) : null;
 
             // An exited container matters only when it is a run of this store that a crash left unrecorded (it ended
@@ -329,11 +355,15 @@ internal sealed class JobScheduler(
                 {
                     state.Active.Add(handle);
                 }
+
+                adopted++;
             }
 
             logger.LogInformation("Job {Job}: adopted the run of slot {Slot} ({RunId}) still going on the engine", job.Name, slotText, runId);
             Track(Task.Run(() => WaitAdoptedAsync(job, state, handle, container, own), CancellationToken.None));
         }
+
+        return adopted;
     }
 
     private async Task WaitAdoptedAsync(JobDefinition job, JobState state, RunHandle handle, FunctionContainerInfo container, JobRunRecord? own)
