@@ -31,6 +31,7 @@ internal static class SdockApp
             PruneCommand.Create(),
             ServeCommand.Create(),
             ProxyCommand.Create(),
+            JobsCommand.Create(),
         };
 
         // Like docker, a bare `sdock` prints the help.

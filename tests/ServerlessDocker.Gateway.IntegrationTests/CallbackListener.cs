@@ -12,11 +12,14 @@ internal sealed class CallbackListener : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly Channel<ReceivedCallback> _received = Channel.CreateUnbounded<ReceivedCallback>();
 
+    private int _requests;
+
     private CallbackListener(WebApplication app) => _app = app;
 
     public string Url { get; private set; } = "";
 
-    public static async Task<CallbackListener> StartAsync(CancellationToken cancellationToken)
+    /// <summary>Starts the listener; the first <paramref name="failFirst"/> requests are recorded and answered 503.</summary>
+    public static async Task<CallbackListener> StartAsync(CancellationToken cancellationToken, int failFirst = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -29,7 +32,7 @@ internal sealed class CallbackListener : IAsyncDisposable
             var body = await reader.ReadToEndAsync(context.RequestAborted);
             var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
             await listener._received.Writer.WriteAsync(new ReceivedCallback(headers, body), context.RequestAborted);
-            return Results.Ok();
+            return Interlocked.Increment(ref listener._requests) <= failFirst ? Results.StatusCode(503) : Results.Ok();
         });
         await app.StartAsync(cancellationToken);
         listener.Url = app.Urls.First() + "/hook";

@@ -125,6 +125,31 @@ public sealed partial class CronTests(EngineFixture engine) : IAsyncLifetime
         Directory.Delete(gatewayDir, recursive: true);
     }
 
+    [Fact(Timeout = 150000)]
+    public async Task Forbid_AcrossTwoLiveSchedulers_NeverOverlaps()
+    {
+        // Each run takes 2.5 s on a 1 s schedule; a slot B sees while A's run goes must wait for it (found by label).
+        var script = "if [ -e /out/lock ]; then echo overlap >> /out/log; fi; touch /out/lock; echo $SDOCK_SCHEDULED_TIME >> /out/log; sleep 2.5; rm -f /out/lock";
+        var yaml = Yaml("@every 1s", script, "    concurrency: forbid\n    misfire: skip").Replace("\n\n", "\n", StringComparison.Ordinal);
+        var dirs = new[] { Directory.CreateTempSubdirectory("sdock-cron-fa-").FullName, Directory.CreateTempSubdirectory("sdock-cron-fb-").FullName };
+        await using (var a = await TestGateway.StartAsync(engine, yaml, dirs[0], Ct))
+        await using (var b = await TestGateway.StartAsync(engine, yaml, dirs[1], Ct))
+        {
+            await WaitForLinesAsync("log", 4, TimeSpan.FromSeconds(90));
+        }
+
+        var log = await ReadLinesAsync("log");
+        Assert.DoesNotContain("overlap", log);
+        var histories = new List<JobRunRecord>();
+        foreach (var dir in dirs)
+        {
+            histories.AddRange(await new JobStore(Path.Combine(dir, ".sdock", "gateway.db")).HistoryAsync(_job, 1000, Ct));
+            Directory.Delete(dir, recursive: true);
+        }
+
+        Assert.Contains(histories, r => r.Status == JobRunStatus.Skipped && r.Reason!.Contains("concurrency: forbid", StringComparison.Ordinal));
+    }
+
     [Fact(Timeout = 90000)]
     public async Task BadEditWhileRunning_IsRefusedAndTheJobKeepsRunning()
     {

@@ -109,7 +109,7 @@ public static partial class GatewayConfigLoader
 
         // Jobs are read last: a job's 'function:' names a function of the same file, wherever it is declared.
         var functions = draft.Functions ?? new Dictionary<string, FunctionDefinition>(StringComparer.Ordinal);
-        var jobs = draft.JobsNode is { } jobsNode ? JobConfigReader.Read(reader, jobsNode, functions) : new Dictionary<string, JobDefinition>(StringComparer.Ordinal);
+        var jobs = draft.JobsNode is { } jobsNode ? JobConfigReader.Read(reader, jobsNode, functions, draft.Gateway) : new Dictionary<string, JobDefinition>(StringComparer.Ordinal);
         return new GatewayConfig { Gateway = draft.Gateway, Functions = functions, Jobs = jobs };
     }
 

@@ -30,6 +30,15 @@ internal static partial class JobConfigReader
         ["maxAge"] = (h, v) => h with { MaxAge = v.Duration() },
     };
 
+    /// <summary>A job's <c>onFailure:</c> mapping (url and secret are checked once it is read).</summary>
+    internal static YamlKeyTable<JobFailureWebhook> WebhookKeys { get; } = new()
+    {
+        ["url"] = (w, v) => w with { Url = v.Scalar() },
+        ["secret"] = (w, v) => w with { Secret = v.Scalar() },
+        ["cooldown"] = (w, v) => w with { Cooldown = v.Duration() },
+        ["retry"] = (w, v) => w with { Retry = v.Reader.ReadMapping(v.Node, "'onFailure.retry'", w.Retry, GatewayConfigLoader.RetryKeys) },
+    };
+
     /// <summary>A job's settings.</summary>
     internal static YamlKeyTable<JobDraft> JobKeys { get; } = new()
     {
@@ -59,6 +68,7 @@ internal static partial class JobConfigReader
             Retry = v.Reader.ReadMapping(v.Node, "'retry'", x.Definition.Retry, GatewayConfigLoader.RetryKeys),
         }),
         ["suspend"] = (d, v) => d.Set(x => x.Definition = x.Definition with { Suspend = v.Bool() }),
+        ["onFailure"] = (d, v) => d.Set(x => { x.OnFailure = v.Reader.ReadMapping(v.Node, "'onFailure'", new JobFailureWebhook { Url = "", Secret = "" }, WebhookKeys); x.OnFailureNode = v.Node; }),
         ["history"] = (d, v) => d.Set(x => x.Definition = x.Definition with
         {
             History = v.Reader.ReadMapping(v.Node, "'history'", JobHistoryPolicy.Default, HistoryKeys),
@@ -66,7 +76,7 @@ internal static partial class JobConfigReader
     };
 
     /// <summary>Reads <c>jobs:</c>, resolving <c>function:</c> against the functions of the same file.</summary>
-    public static Dictionary<string, JobDefinition> Read(StrictYamlReader reader, YamlNode jobsNode, IReadOnlyDictionary<string, FunctionDefinition> functions)
+    public static Dictionary<string, JobDefinition> Read(StrictYamlReader reader, YamlNode jobsNode, IReadOnlyDictionary<string, FunctionDefinition> functions, GatewayOptions gateway)
     {
         var jobs = new Dictionary<string, JobDefinition>(StringComparer.Ordinal);
         foreach (var (keyNode, value) in reader.Mapping(jobsNode, "'jobs'").Children)
@@ -78,14 +88,27 @@ internal static partial class JobConfigReader
             }
 
             var draft = reader.ReadMapping(value, $"job '{name}'", new JobDraft(name), JobKeys);
-            jobs[name] = Build(reader, name, value, draft, functions) with { SourceLine = (int)keyNode.Start.Line };
+            jobs[name] = Build(reader, name, value, draft, functions, gateway) with { SourceLine = (int)keyNode.Start.Line };
         }
 
         return jobs;
     }
 
-    private static JobDefinition Build(StrictYamlReader reader, string name, YamlNode node, JobDraft d, IReadOnlyDictionary<string, FunctionDefinition> functions)
+    private static JobDefinition Build(StrictYamlReader reader, string name, YamlNode node, JobDraft d, IReadOnlyDictionary<string, FunctionDefinition> functions, GatewayOptions gateway)
     {
+        if (d.OnFailure is { } hook)
+        {
+            if (hook.Url.Length == 0 || hook.Secret.Length == 0)
+            {
+                throw reader.Error(d.OnFailureNode!, $"job '{name}': 'onFailure' needs 'url:' and 'secret:' (the HMAC key the receiver checks), for example 'onFailure: {{ url: https://hooks.example.com/sdock, secret: ${{HOOK_SECRET}} }}'");
+            }
+
+            if (Triggers.Async.CallbackPolicy.Check(hook.Url, gateway.CallbackHosts) is { } refused)
+            {
+                throw reader.Error(d.OnFailureNode!, $"job '{name}': onFailure url '{hook.Url}': {refused}");
+            }
+        }
+
         if (d.Schedule is null)
         {
             throw reader.Error(node, $"job '{name}' needs a 'schedule:', for example 'schedule: \"*/15 * * * *\"' or 'schedule: \"@every 90m\"'");
@@ -173,6 +196,7 @@ internal static partial class JobConfigReader
             Target = target,
             Function = d.Function,
             Volumes = d.Volumes ?? [],
+            OnFailure = d.OnFailure,
         };
     }
 
@@ -302,6 +326,10 @@ internal static partial class JobConfigReader
         public BackendKind? Backend { get; set; }
 
         public TimeSpan? Timeout { get; set; }
+
+        public JobFailureWebhook? OnFailure { get; set; }
+
+        public YamlNode? OnFailureNode { get; set; }
 
         public bool IsSet(string key) => key switch
         {

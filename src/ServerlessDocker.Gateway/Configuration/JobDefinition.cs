@@ -44,6 +44,9 @@ public sealed record JobDefinition
     /// <summary>How many finished runs are kept, and for how long.</summary>
     public JobHistoryPolicy History { get; init; } = JobHistoryPolicy.Default;
 
+    /// <summary>Where a failed or timed-out run is reported (<c>onFailure:</c>); null for nowhere.</summary>
+    public JobFailureWebhook? OnFailure { get; init; }
+
     /// <summary>The YAML line this job was declared on (0 when built in code).</summary>
     public int SourceLine { get; init; }
 }

@@ -17,6 +17,7 @@ internal static class DashboardEndpoints
     {
         endpoints.MapGet("/dashboard", () => Resource("dashboard/index.html", "text/html; charset=utf-8"));
         endpoints.MapGet("/dashboard/app.js", () => Resource("dashboard/app.js", "text/javascript; charset=utf-8"));
+        endpoints.MapGet("/dashboard/jobs.js", () => Resource("dashboard/jobs.js", "text/javascript; charset=utf-8"));
         endpoints.MapGet("/dashboard/style.css", () => Resource("dashboard/style.css", "text/css; charset=utf-8"));
     }
 

@@ -32,6 +32,7 @@ public sealed class JobKeysTests
         ["retry"] = "{ attempts: 2 }",
         ["suspend"] = "true",
         ["history"] = "{ succeeded: 1 }",
+        ["onFailure"] = "{ url: 'http://h/x', secret: s }",
     };
 
     [Fact]
@@ -58,11 +59,11 @@ public sealed class JobKeysTests
     }
 
     private static JobDefinition Parse(string lines) =>
-        GatewayConfigLoader.Parse($"functions:\n  f:\n    image: fimg\njobs:\n  j:\n    {lines}\n").Jobs["j"];
+        GatewayConfigLoader.Parse($"gateway:\n  callbackHosts: [h]\nfunctions:\n  f:\n    image: fimg\njobs:\n  j:\n    {lines}\n").Jobs["j"];
 
     private static string Describe(JobDefinition j) => string.Join('|',
         j.Schedule.Fingerprint, j.Function, j.Target.Image, string.Join(',', j.Target.Arguments), string.Join(',', j.Target.Environment),
         string.Join(',', j.Volumes), j.Target.NetworkMode, j.Target.MemoryBytes, j.Target.Cpus?.ToString(CultureInfo.InvariantCulture), j.Target.PidsLimit,
         j.Target.ReadOnlyRootFilesystem, j.Target.MaxResponseBytes, j.Target.Backend, j.Concurrency, j.Misfire, j.StartingDeadline, j.MaxCatchUp,
-        j.Target.Timeout, j.Retry, j.Suspend, j.History);
+        j.Target.Timeout, j.Retry, j.Suspend, j.History, j.OnFailure);
 }

@@ -27,6 +27,6 @@ internal enum JobRunStatus
     /// <summary>Another scheduler claimed the slot (its run name was taken): it runs there, not here.</summary>
     Claimed,
 
-    /// <summary>The gateway stopped while it ran; its container was stopped and removed.</summary>
+    /// <summary>The gateway stopped while it ran (SIGTERM) and the run outlived the grace: its container was stopped, its output kept.</summary>
     Cancelled,
 }

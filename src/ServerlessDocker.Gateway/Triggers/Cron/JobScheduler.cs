@@ -19,6 +19,7 @@ internal sealed class JobScheduler(
     JobClaims claims,
     JobMetrics metrics,
     DockerFunctions docker,
+    JobWebhooks webhooks,
     TimeProvider time,
     ILogger<JobScheduler> logger) : BackgroundService
 {
@@ -185,6 +186,17 @@ internal sealed class JobScheduler(
         }
 
         var plan = JobPlanner.Plan(job with { Suspend = state.Suspended ?? job.Suspend }, state.Watermark, now, active);
+        if (job.Concurrency == JobConcurrency.Forbid && plan.Start.Count > 0 && active.Count == 0
+            && await AdoptAsync(job, state, cancellationToken, runningOnly: true).ConfigureAwait(false) > 0)
+        {
+            // Another live scheduler's run of this job is going on the engine: forbid waits for it as for one of ours.
+            lock (_jobs)
+            {
+                active = state.Active.Select(a => new ActiveRun(a.Slot, a.RunId)).ToList();
+            }
+
+            plan = JobPlanner.Plan(job with { Suspend = state.Suspended ?? job.Suspend }, state.Watermark, now, active);
+        }
         foreach (var dropped in plan.Dropped)
         {
             await store.SaveRunAsync(DroppedRecord(job, dropped), now, cancellationToken).ConfigureAwait(false);
@@ -284,11 +296,12 @@ internal sealed class JobScheduler(
     /// active (forbid waits for them, replace stops them), waits for them within the job's timeout and, for runs of this
     /// store, records how they ended (also for those that ended while no scheduler watched).
     /// </summary>
-    private async Task AdoptAsync(JobDefinition job, JobState state, CancellationToken cancellationToken)
+    /// <returns>How many running runs were adopted.</returns>
+    private async Task<int> AdoptAsync(JobDefinition job, JobState state, CancellationToken cancellationToken, bool runningOnly = false)
     {
         if (job.Target.Backend != BackendKind.Local)
         {
-            return;
+            return 0;
         }
 
         IReadOnlyList<FunctionContainerInfo> running;
@@ -300,9 +313,10 @@ internal sealed class JobScheduler(
         catch (ServerlessDockerException ex)
         {
             logger.LogWarning(ex, "Job {Job}: could not look for runs left by an earlier scheduler", job.Name);
-            return;
+            return 0;
         }
 
+        var adopted = 0;
         foreach (var container in running)
         {
             if (!container.Labels.TryGetValue(JobRunNames.SlotLabel, out var slotText)
@@ -312,6 +326,19 @@ internal sealed class JobScheduler(
             }
 
             var runId = container.Labels.GetValueOrDefault(JobRunNames.RunLabel, "");
+            if (runningOnly && !container.Running)
+            {
+                continue;
+            }
+
+            lock (_jobs)
+            {
+                if (runId.Length > 0 && state.Active.Any(a => a.RunId == runId))
+                {
+                    continue;
+                }
+            }
+
             var own = runId.Length > 0 ? await store.GetRunAsync(runId, cancellationToken).ConfigureAwait(false) : null;
 
             // An exited container matters only when it is a run of this store that a crash left unrecorded (it ended
@@ -328,11 +355,15 @@ internal sealed class JobScheduler(
                 {
                     state.Active.Add(handle);
                 }
+
+                adopted++;
             }
 
             logger.LogInformation("Job {Job}: adopted the run of slot {Slot} ({RunId}) still going on the engine", job.Name, slotText, runId);
             Track(Task.Run(() => WaitAdoptedAsync(job, state, handle, container, own), CancellationToken.None));
         }
+
+        return adopted;
     }
 
     private async Task WaitAdoptedAsync(JobDefinition job, JobState state, RunHandle handle, FunctionContainerInfo container, JobRunRecord? own)
@@ -370,7 +401,7 @@ internal sealed class JobScheduler(
             {
                 var (stdout, stderr) = await ReadLogsAsync(container.Id).ConfigureAwait(false) ?? (null, null);
                 var finished = time.GetUtcNow();
-                await store.SaveRunAsync(own with
+                var adopted = own with
                 {
                     Status = status,
                     FinishedAt = finished,
@@ -378,8 +409,10 @@ internal sealed class JobScheduler(
                     Reason = $"adopted after a scheduler restart{(status == JobRunStatus.TimedOut ? "; stopped by its timeout" : "")}",
                     StdoutTail = stdout,
                     StderrTail = stderr,
-                }, finished, CancellationToken.None).ConfigureAwait(false);
+                };
+                await store.SaveRunAsync(adopted, finished, CancellationToken.None).ConfigureAwait(false);
                 metrics.Finished(job.Name, status, finished - started);
+                webhooks.Finished(job, adopted);
             }
 
             logger.LogInformation("Job {Job}: adopted run of slot {Slot:O} ended: {Status}", job.Name, handle.Slot, JobStore.StatusText(status));
@@ -427,10 +460,12 @@ internal sealed class JobScheduler(
         {
             for (var attempt = 1; ; attempt++)
             {
-                var status = await RunAttemptAsync(job, handle, attempt).ConfigureAwait(false);
+                var run = await RunAttemptAsync(job, handle, attempt).ConfigureAwait(false);
+                var status = run.Status;
                 if (status is not (JobRunStatus.Failed or JobRunStatus.TimedOut) || handle.Cancel.IsCancellationRequested
                     || job.Retry.DelayAfter(attempt) is not { } delay)
                 {
+                    webhooks.Finished(job, run);
                     break;
                 }
 
@@ -459,7 +494,7 @@ internal sealed class JobScheduler(
         }
     }
 
-    private async Task<JobRunStatus> RunAttemptAsync(JobDefinition job, RunHandle handle, int attempt)
+    private async Task<JobRunRecord> RunAttemptAsync(JobDefinition job, RunHandle handle, int attempt)
     {
         var runId = "r" + Guid.NewGuid().ToString("N")[..16];
         handle.RunId = runId;
@@ -512,7 +547,7 @@ internal sealed class JobScheduler(
         metrics.Finished(job.Name, status, result.Duration);
         logger.LogInformation("Job {Job} slot {Slot} attempt {Attempt} ({RunName}): {Status}{Reason}", job.Name, slotText, attempt, name,
             JobStore.StatusText(status), record.Reason is null ? "" : " - " + record.Reason);
-        return status;
+        return record;
     }
 
     /// <summary>

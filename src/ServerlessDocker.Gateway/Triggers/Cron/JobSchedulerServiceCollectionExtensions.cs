@@ -23,6 +23,7 @@ internal static class JobSchedulerServiceCollectionExtensions
         });
         services.AddSingleton<JobClaims>();
         services.AddSingleton<JobMetrics>();
+        services.AddSingleton<JobWebhooks>();
         services.AddSingleton<JobScheduler>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<JobScheduler>());
         return services;
