@@ -6,7 +6,7 @@ using VotingApp;
 // record-vote VOTER_ID VOTE VOTED_AT_UNIX_MS: writes one voter's vote; a later vote replaces an earlier one (a task
 // started earlier but finishing later never overwrites the newer vote). Exit 0 when stored, 2 on bad arguments,
 // 1 when the database fails; the reason goes to stderr.
-await PlainFunction.RunAsync(async (context, cancellationToken) =>
+return await PlainFunction.RunAsync(async (context, cancellationToken) =>
 {
     var args = context.Args;
     if (args.Count != 3 || VoterIdIsInvalid(args[0]) || !VotingOptions.IsOption(args[1])

@@ -4,13 +4,13 @@ using ServerlessDocker.Functions;
 using VotingApp;
 
 // result: GET /result shows the counts (the page refreshes itself); GET /result/votes answers {"a": N, "b": M}.
-await CgiFunction.RunAsync(async (request, response, cancellationToken) =>
+return await CgiFunction.RunAsync(async (request, response, cancellationToken) =>
 {
     var path = request.PathInfo.TrimEnd('/');
     if (request.Method is not ("GET" or "HEAD") || path is not ("" or "/votes"))
     {
         response.StatusCode = request.Method is "GET" or "HEAD" ? 404 : 405;
-        response.Headers["Content-Type"] = "text/plain; charset=utf-8";
+        response.ContentType = "text/plain; charset=utf-8";
         await response.WriteAsync(response.StatusCode == 404 ? "not found\n" : "only GET is served here\n", cancellationToken);
         return;
     }
@@ -24,20 +24,20 @@ await CgiFunction.RunAsync(async (request, response, cancellationToken) =>
     {
         await Console.Error.WriteLineAsync($"result: reading the votes failed: {ex.Message}");
         response.StatusCode = 503;
-        response.Headers["Content-Type"] = "text/plain; charset=utf-8";
+        response.ContentType = "text/plain; charset=utf-8";
         await response.WriteAsync("the votes cannot be read right now\n", cancellationToken);
         return;
     }
 
-    response.Headers["Cache-Control"] = "no-store";
+    response.Headers.Set("Cache-Control", "no-store");
     if (path == "/votes")
     {
-        response.Headers["Content-Type"] = "application/json";
+        response.ContentType = "application/json";
         await response.WriteAsync(JsonSerializer.Serialize(counts, VotingJsonContext.Default.VoteCounts), cancellationToken);
         return;
     }
 
-    response.Headers["Content-Type"] = "text/html; charset=utf-8";
+    response.ContentType = "text/html; charset=utf-8";
     await response.WriteAsync(ResultPage.Render(counts), cancellationToken);
 });
 

@@ -3,7 +3,7 @@ using VotingApp;
 
 // vote: GET /vote shows the poll; POST /vote (form field vote=a|b) records the vote by starting a detached
 // record-vote task through this call's scoped Docker socket, and shows the vote.
-await CgiFunction.RunAsync(async (request, response, cancellationToken) =>
+return await CgiFunction.RunAsync(async (request, response, cancellationToken) =>
 {
     if (request.Method is "GET" or "HEAD")
     {
@@ -14,13 +14,13 @@ await CgiFunction.RunAsync(async (request, response, cancellationToken) =>
     if (request.Method != "POST")
     {
         response.StatusCode = 405;
-        response.Headers["Allow"] = "GET, HEAD, POST";
+        response.Headers.Set("Allow", "GET, HEAD, POST");
         await VotePage.WriteAsync(response, chosen: null, notice: ("Only GET and POST are served here.", true), cancellationToken);
         return;
     }
 
     var form = await request.ReadFormAsync(cancellationToken);
-    var vote = form.TryGetValue("vote", out var value) ? value : null;
+    var vote = form["vote"];
     if (!VotingOptions.IsOption(vote))
     {
         response.StatusCode = 400;
@@ -32,13 +32,7 @@ await CgiFunction.RunAsync(async (request, response, cancellationToken) =>
     if (voterId is null)
     {
         voterId = VoterId.New();
-        response.SetCookie(VoterId.CookieName, voterId, new CookieOptions
-        {
-            Path = "/",
-            HttpOnly = true,
-            SameSite = "Lax",
-            MaxAge = TimeSpan.FromDays(365),
-        });
+        response.SetCookie(VoterId.CookieName, voterId, CookieOptions.Default.WithMaxAge(TimeSpan.FromDays(365)));
     }
 
     try

@@ -25,8 +25,8 @@ internal static class VotePage
                 .Append(" <a href=\"/result\">See the results</a></div>");
         }
 
-        response.Headers["Content-Type"] = "text/html; charset=utf-8";
-        response.Headers["Cache-Control"] = "no-store";
+        response.ContentType = "text/html; charset=utf-8";
+        response.Headers.Set("Cache-Control", "no-store");
         return response.WriteAsync(Page.Render("Vote", "vote", body.ToString()), cancellationToken);
     }
 }
