@@ -1,3 +1,4 @@
+using ServerlessDocker;
 using ServerlessDocker.Functions;
 using VotingApp;
 
@@ -40,7 +41,7 @@ return await CgiFunction.RunAsync(async (request, response, cancellationToken) =
         var task = await RecordVoteTask.StartAsync(voterId, vote!, DateTimeOffset.UtcNow, cancellationToken);
         await Console.Error.WriteLineAsync($"voter {voterId} voted {vote}: record-vote {RecordVoteTask.Short(task)} started");
     }
-    catch (Exception ex) when (ex is InvalidOperationException or HttpRequestException or IOException or System.Net.Sockets.SocketException or TaskCanceledException)
+    catch (Exception ex) when (ex is ServerlessDockerException or InvalidOperationException or HttpRequestException or IOException)
     {
         await Console.Error.WriteLineAsync($"voter {voterId}: could not start record-vote: {ex.Message}");
         response.StatusCode = 503;
