@@ -16,6 +16,7 @@ internal static class SdockApp
         var root = new RootCommand("sdock: run Docker containers as functions, on one engine or a Swarm.")
         {
             RunCommand.Create(),
+            BuildCommand.Create(),
             PsCommand.Create(),
             LogsCommand.Create(),
             WaitCommand.Create(),

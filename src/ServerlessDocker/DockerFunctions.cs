@@ -14,7 +14,7 @@ namespace ServerlessDocker;
 /// string padded = await docker.RunAsync("leftpad", ["foo", "5"]);   // "  foo\n"
 /// </code>
 /// </example>
-public sealed class DockerFunctions : IAsyncDisposable
+public sealed partial class DockerFunctions : IAsyncDisposable
 {
     private readonly DockerClient _client;
 
