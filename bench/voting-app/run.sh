@@ -42,7 +42,7 @@ for i in 1 2 3 4 5; do
   docker run -d --name "$VOTING_APP_NAME-ready-$i" --label "io.sdock.voting-app=$VOTING_APP_NAME" --network "$net" voting-postgres >/dev/null
   until docker exec "$VOTING_APP_NAME-ready-$i" pg_isready -q 2>/dev/null; do sleep 0.02; done
   elapsed "$started" "$(now)" >>"$out/ready"
-  docker rm -f "$VOTING_APP_NAME-ready-$i" >/dev/null
+  docker rm -f -v "$VOTING_APP_NAME-ready-$i" >/dev/null
 done
 docker network rm "$net" >/dev/null
 echo "PostgreSQL ready after docker run (median of 5, includes docker run and exec): $(median "$out/ready") s"

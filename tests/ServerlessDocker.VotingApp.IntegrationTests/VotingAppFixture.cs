@@ -35,10 +35,13 @@ public sealed class VotingAppFixture : IAsyncLifetime
 
     private string State { get; } = Path.Combine(Path.GetTempPath(), "sdock-vt-state-" + Guid.NewGuid().ToString("N")[..8]);
 
+    private IReadOnlyList<string> _volumesBefore = [];
+
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(20));
+        _volumesBefore = await VolumesAsync(cts.Token);
         var up = await RunScriptAsync("up", cts.Token);
         Assert.True(up.ExitCode == 0, $"scripts/voting-app up failed: {up}");
         var last = up.StandardOutput.TrimEnd().Split('\n')[^1].Trim();
@@ -90,10 +93,24 @@ public sealed class VotingAppFixture : IAsyncLifetime
             throw new InvalidOperationException(leak);
         }
 
+        // Anonymous volumes carry no label: none may have appeared either.
+        var newVolumes = (await VolumesAsync(cts.Token)).Except(_volumesBefore, StringComparer.Ordinal).ToList();
+        if (newVolumes.Count > 0)
+        {
+            throw new InvalidOperationException($"after scripts/voting-app down these volumes are new on the engine: {string.Join(", ", newVolumes)}");
+        }
+
         if (Directory.Exists(State))
         {
             throw new InvalidOperationException($"scripts/voting-app down left its state directory {State}");
         }
+    }
+
+    private static async Task<IReadOnlyList<string>> VolumesAsync(CancellationToken cancellationToken)
+    {
+        var r = await DockerCli.RunAsync(cancellationToken, "volume", "ls", "-q");
+        Assert.True(r.ExitCode == 0, $"docker volume ls failed: {r}");
+        return r.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 
     private static int FreePort()
