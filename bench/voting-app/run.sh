@@ -3,7 +3,7 @@
 # PostgreSQL's ready time, GET /result latency warm (the app's own function) and cold (the same image served by a
 # cold function added for the bench), GET /vote latency (cold: scoped functions are never warm) and vote-to-counted
 # time (POST /vote until /result/votes shows it). Prints medians and the cold/warm ratio; tears everything down.
-#   N=30 bash bench/voting-app/run.sh
+#   N=30 bash bench/voting-app/run.sh          (BUILD=0: reuse the images on the engine: no build times)
 source "$(dirname "${BASH_SOURCE[0]}")/../../scripts/lib.sh"
 cd "$SDOCK_ROOT" || exit 1
 n="${N:-30}"
@@ -18,9 +18,11 @@ p90() { sort -n "$1" | awk '{a[NR]=$1} END {i=int(NR*0.9+0.999); if (i<1) i=1; p
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.4f\n", b - a}'; }
 
-log "scripts/voting-app up (builds every image)"
+up_command=up
+[ "${BUILD:-1}" = 0 ] && export VOTING_APP_BUILD=0
+log "scripts/voting-app $up_command"
 up_started=$(now)
-bash scripts/voting-app up 2>"$out/up.log" >"$out/up.out" || { cat "$out/up.log" >&2; die "up failed"; }
+bash scripts/voting-app "$up_command" 2>"$out/up.log" >"$out/up.out" || { cat "$out/up.log" >&2; die "$up_command failed"; }
 up_total=$(elapsed "$up_started" "$(now)")
 DOCKER_HOST="${DOCKER_HOST:-unix://$SDOCK_ENGINE_SOCK}"
 export DOCKER_HOST
@@ -32,7 +34,7 @@ for image in voting-postgres voting-vote voting-record-vote voting-result; do
   secs=$(sed -n "s/.*built $image (\([0-9]*\) s).*/\1/p" "$out/up.log" | tail -n 1)
   printf '| %s | %.1f | %s |\n' "$image" "$(awk -v s="$size" 'BEGIN {print s / 1000000}')" "${secs:-?}"
 done
-echo "up, from nothing to answering: ${up_total} s"
+echo "scripts/voting-app $up_command, until the app answers: ${up_total} s"
 
 # PostgreSQL: container start to accepting connections (the data directory is initialised in the image).
 net="$VOTING_APP_NAME-readynet"

@@ -12,7 +12,8 @@ internal static class Page
         body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
                background: linear-gradient(160deg, #f6f1ea, #e9eef5); min-height: 100vh; }
         header { padding: 18px 28px; display: flex; justify-content: space-between; align-items: center; }
-        header .brand { font-weight: 700; letter-spacing: .02em; }
+        header .brand { font-weight: 700; letter-spacing: .02em; display: flex; align-items: center; gap: 10px; }
+        header .mark { width: 22px; height: 22px; border-radius: 50%; background: linear-gradient(90deg, var(--a) 50%, var(--b) 50%); }
         header nav a { color: var(--muted); text-decoration: none; margin-left: 18px; }
         header nav a.active { color: var(--ink); font-weight: 600; }
         main { max-width: 620px; margin: 40px auto; padding: 36px 40px; background: #fff; border-radius: 16px;
@@ -49,7 +50,7 @@ internal static class Page
         }
 
         html.Append("<title>").Append(Encode(title)).Append(" · Cats or Dogs</title><style>").Append(Style).Append("</style></head><body>")
-            .Append("<header><span class=\"brand\">🐾 Cats or Dogs</span><nav>")
+            .Append("<header><span class=\"brand\"><span class=\"mark\"></span>Cats or Dogs</span><nav>")
             .Append("<a href=\"/vote\"").Append(active == "vote" ? " class=\"active\"" : string.Empty).Append(">Vote</a>")
             .Append("<a href=\"/result\"").Append(active == "result" ? " class=\"active\"" : string.Empty).Append(">Results</a>")
             .Append("</nav></header><main>").Append(body).Append("</main>")
