@@ -25,6 +25,9 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
     private readonly ConcurrentDictionary<string, ProxyScope> _holders = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _quotaLocks = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
+
+    // Leftover removals waiting for still-running containers to exit (LeftoverGrace); the proxy's dispose awaits them.
+    private readonly ConcurrentDictionary<Task, byte> _drains = new();
     private Task _eventMonitor = Task.CompletedTask;
     private int _disposed;
 
@@ -95,6 +98,8 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
             await scope.DisposeAsync().ConfigureAwait(false);
         }
 
+        // Each drain is bounded by its policy's LeftoverGrace: a detached child is not killed because the proxy stops.
+        await Task.WhenAll(_drains.Keys).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _eventMonitor.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         Engine.Dispose();
@@ -152,13 +157,39 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
         return new Releaser(gate);
     }
 
-    /// <summary>Force-removes the containers, volumes and networks of a scope's subtree (best effort).</summary>
-    internal async Task RemoveLeftoversAsync(ProxyScope scope)
+    /// <summary>
+    /// Removes the containers, volumes and networks of a removed scope's subtree (best effort). With a
+    /// <see cref="ProxyPolicy.LeftoverGrace"/>, containers still running are given that long to exit first, in the
+    /// background, so a detached child outlives the call that started it and is removed once it has exited.
+    /// </summary>
+    internal Task RemoveLeftoversAsync(ProxyScope scope)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60), Options.TimeProvider);
+        var grace = scope.Policy.LeftoverGrace;
+        if (grace <= TimeSpan.Zero)
+        {
+            return RemoveLeftoversNowAsync(scope, TimeSpan.Zero);
+        }
+
+        var drain = Task.Run(() => RemoveLeftoversNowAsync(scope, grace), CancellationToken.None);
+        _drains.TryAdd(drain, 0);
+        _ = drain.ContinueWith(t => _drains.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return Task.CompletedTask;
+    }
+
+    private async Task RemoveLeftoversNowAsync(ProxyScope scope, TimeSpan grace)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60) + grace, Options.TimeProvider);
         try
         {
-            foreach (var container in await Engine.ListContainersAsync(scope.OwnerFilter, timeout.Token).ConfigureAwait(false))
+            var containers = await Engine.ListContainersAsync(scope.OwnerFilter, timeout.Token).ConfigureAwait(false);
+            if (grace > TimeSpan.Zero && containers.Count > 0)
+            {
+                using var waiting = new CancellationTokenSource(grace, Options.TimeProvider);
+                await Task.WhenAll(containers.Select(c => Engine.WaitNotRunningAsync(c.Id, waiting.Token)))
+                    .ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
+            foreach (var container in containers)
             {
                 await Engine.DeleteAsync($"/containers/{container.Id}?force=1&v=1", timeout.Token).ConfigureAwait(false);
             }

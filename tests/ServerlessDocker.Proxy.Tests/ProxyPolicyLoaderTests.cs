@@ -15,6 +15,14 @@ public sealed class ProxyPolicyLoaderTests
     }
 
     [Fact(Timeout = 10000)]
+    public void Parse_LeftoverGrace_DurationGrammarAndZeroByDefault()
+    {
+        Assert.Equal(TimeSpan.Zero, ProxyPolicyLoader.Parse(string.Empty).LeftoverGrace);
+        Assert.Equal(TimeSpan.FromSeconds(90), ProxyPolicyLoader.Parse("leftoverGrace: 1m30s").LeftoverGrace);
+        Assert.Equal(TimeSpan.Zero, ProxyPolicyLoader.Parse("leftoverGrace: 0").LeftoverGrace);
+    }
+
+    [Fact(Timeout = 10000)]
     public void Parse_FullDocument_AllFieldsRead()
     {
         var policy = ProxyPolicyLoader.Parse("""
@@ -80,6 +88,8 @@ public sealed class ProxyPolicyLoaderTests
     [InlineData("limits: { maxCpus: .Inf }", "limits.maxCpus")]
     [InlineData("limits: { maxCpus: 0.0000000001 }", "limits.maxCpus")]
     [InlineData("quota: { maxTotalPids: -5 }", "quota.maxTotalPids")]
+    [InlineData("leftoverGrace: soon", "leftoverGrace")]
+    [InlineData("leftoverGrace: 2h", "leftoverGrace")]
     public void Parse_AbsurdQuantity_RejectedNamingTheField(string yaml, string field)
     {
         var ex = Assert.Throws<ProxyPolicyException>(() => ProxyPolicyLoader.Parse(yaml));

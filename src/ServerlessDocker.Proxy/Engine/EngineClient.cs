@@ -132,6 +132,16 @@ internal sealed class EngineClient : IDisposable
         }
     }
 
+    /// <summary>Waits until a container is not running (or is gone); the token bounds the wait.</summary>
+    public async Task WaitNotRunningAsync(string id, CancellationToken cancellationToken)
+    {
+        using var response = await _http.PostAsync($"/containers/{id}/wait?condition=not-running", content: null, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode && response.StatusCode != HttpStatusCode.NotFound)
+        {
+            response.EnsureSuccessStatusCode();
+        }
+    }
+
     /// <summary>Opens the engine's event stream with the given filters JSON.</summary>
     public async Task<Stream> OpenEventsAsync(string filtersJson, CancellationToken cancellationToken)
     {

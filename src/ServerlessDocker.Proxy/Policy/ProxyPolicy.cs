@@ -49,6 +49,16 @@ public sealed record ProxyPolicy
     /// <summary>When a scope is removed, remove what its subtree left behind (containers, volumes, networks).</summary>
     public bool RemoveLeftovers { get; init; } = true;
 
+    /// <summary>
+    /// How long a removed scope's leftover containers that are still running may go on running before they are removed
+    /// (with <see cref="RemoveLeftovers"/>): detached children such as a task a function started outlive the call
+    /// that started them, then go as soon as they exit. Zero (the default) removes them at once.
+    /// </summary>
+    public TimeSpan LeftoverGrace { get; init; } = TimeSpan.Zero;
+
+    /// <summary>The longest <see cref="LeftoverGrace"/> a policy may give (one hour).</summary>
+    public static readonly TimeSpan MaxLeftoverGrace = TimeSpan.FromHours(1);
+
     /// <summary>Largest JSON request body accepted; larger bodies are answered 413.</summary>
     public long MaxBodyBytes { get; init; } = 1024 * 1024;
 

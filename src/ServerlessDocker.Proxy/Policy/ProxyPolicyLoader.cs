@@ -53,6 +53,12 @@ public static class ProxyPolicyLoader
             : Quantities.CheckCpus(c.ToString(System.Globalization.CultureInfo.InvariantCulture), c, out _, out var problem) ? c
             : throw Fail($"{field}: {problem}");
 
+        public TimeSpan? Duration(string? text, string field) =>
+            text is null ? null
+            : !Quantities.TryParseDuration(text, out var value, out var problem) ? throw Fail($"{field}: {problem}")
+            : value > ProxyPolicy.MaxLeftoverGrace ? throw Fail($"{field} must be at most 1h, not '{text}'")
+            : value;
+
         public long? NotNegative(long? value, string field) =>
             value is < 0 ? throw Fail($"{field} must not be negative, not {value}") : value;
     }
@@ -71,6 +77,7 @@ public static class ProxyPolicyLoader
         public bool? AllowNesting { get; set; }
         public int? MaxDepth { get; set; }
         public bool? RemoveLeftovers { get; set; }
+        public string? LeftoverGrace { get; set; }
         public string? MaxBodyBytes { get; set; }
         public LimitsDocument? Limits { get; set; }
         public QuotaDocument? Quota { get; set; }
@@ -112,6 +119,7 @@ public static class ProxyPolicyLoader
                 AllowNesting = AllowNesting ?? d.AllowNesting,
                 MaxDepth = maxDepth,
                 RemoveLeftovers = RemoveLeftovers ?? d.RemoveLeftovers,
+                LeftoverGrace = read.Duration(LeftoverGrace, "leftoverGrace") ?? d.LeftoverGrace,
                 MaxBodyBytes = read.Size(MaxBodyBytes, "maxBodyBytes") ?? d.MaxBodyBytes,
                 Limits = Limits?.ToLimits(read) ?? d.Limits,
                 Quota = Quota?.ToQuota(read) ?? d.Quota,
