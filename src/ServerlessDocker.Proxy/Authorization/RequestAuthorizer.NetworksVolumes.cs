@@ -11,7 +11,7 @@ internal sealed partial class RequestAuthorizer
         switch (route.Name)
         {
             case "network.create":
-                var config = StrictJson.ParseObject(body);
+                var config = StrictJson.ParseObject(body, EngineBodyShapes.NetworkCreate);
                 if (StrictJson.GetString(config, "Driver") is { Length: > 0 } driver && driver != "bridge")
                 {
                     Deny($"network driver '{driver}' is not allowed");
@@ -37,7 +37,7 @@ internal sealed partial class RequestAuthorizer
                 return Plan(method, prefix + "/networks/create", query, Serialize(config));
             case "network.connect" or "network.disconnect":
                 var network = await OwnedNetworkAsync(route.Reference!, cancellationToken).ConfigureAwait(false);
-                var request = StrictJson.ParseObject(body);
+                var request = StrictJson.ParseObject(body, route.Name == "network.connect" ? EngineBodyShapes.NetworkConnect : EngineBodyShapes.NetworkDisconnect);
                 var container = await OwnedContainerAsync(StrictJson.GetString(request, "Container") ?? throw new RequestRejectedException(400, "Container is required"), cancellationToken).ConfigureAwait(false);
                 StrictJson.Set(request, "Container", container);
                 if (StrictJson.GetObject(request, "EndpointConfig") is { } endpoint)
@@ -67,7 +67,7 @@ internal sealed partial class RequestAuthorizer
     {
         if (route.Name == "volume.create")
         {
-            var config = StrictJson.ParseObject(body);
+            var config = StrictJson.ParseObject(body, EngineBodyShapes.VolumeCreate);
             if (StrictJson.GetString(config, "Driver") is { Length: > 0 } driver && driver != "local")
             {
                 Deny($"volume driver '{driver}' is not allowed");

@@ -137,6 +137,11 @@ internal sealed class ClientConnection
                 // The engine failed a look-up the decision needs: the same 502 a failure while forwarding gets.
                 throw new RequestRejectedException(502, $"the Docker engine failed while the request was checked: {ex.GetBaseException().Message}");
             }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException)
+            {
+                // A value of a kind a check did not expect: the body shapes should have refused it, never forward it.
+                throw new RequestRejectedException(400, $"malformed request: {ex.Message}");
+            }
 
             auditPath = plan.Target;
             var sendContinue = route.Body == RouteBody.Stream && head.HasToken("Expect", "100-continue");
