@@ -6,7 +6,8 @@ namespace ServerlessDocker.Proxy;
 
 /// <summary>
 /// Reads a <see cref="ProxyPolicy"/> from YAML (camelCase keys; unknown keys are an error). Sizes take the core grammar
-/// (<see cref="Quantities"/>): raw bytes (<c>1048576</c>) or with a unit (<c>512m</c>, <c>1g</c>, <c>1MiB</c>).
+/// (<see cref="Quantities"/>): raw bytes (<c>1048576</c>) or with a unit (<c>512m</c>, <c>1g</c>, <c>1MiB</c>); durations
+/// too (<c>10s</c>, <c>2m</c>, <c>1m30s</c>).
 /// </summary>
 public static class ProxyPolicyLoader
 {
@@ -53,6 +54,11 @@ public static class ProxyPolicyLoader
             : Quantities.CheckCpus(c.ToString(System.Globalization.CultureInfo.InvariantCulture), c, out _, out var problem) ? c
             : throw Fail($"{field}: {problem}");
 
+        public TimeSpan? Duration(string? text, string field) =>
+            text is null ? null
+            : Quantities.TryParseDuration(text, out var value, out var problem) && value > TimeSpan.Zero ? value
+            : throw Fail($"{field}: {problem ?? $"must be more than zero, not '{text}'"}");
+
         public long? NotNegative(long? value, string field) =>
             value is < 0 ? throw Fail($"{field} must not be negative, not {value}") : value;
     }
@@ -72,6 +78,9 @@ public static class ProxyPolicyLoader
         public int? MaxDepth { get; set; }
         public bool? RemoveLeftovers { get; set; }
         public string? MaxBodyBytes { get; set; }
+        public string? HeadTimeout { get; set; }
+        public string? IdleTimeout { get; set; }
+        public int? MaxConnections { get; set; }
         public LimitsDocument? Limits { get; set; }
         public QuotaDocument? Quota { get; set; }
 
@@ -98,6 +107,11 @@ public static class ProxyPolicyLoader
                 }
             }
 
+            if (MaxConnections is < 1)
+            {
+                throw read.Fail($"maxConnections must be at least 1, not {MaxConnections}");
+            }
+
             return new ProxyPolicy
             {
                 Mode = mode,
@@ -113,6 +127,9 @@ public static class ProxyPolicyLoader
                 MaxDepth = maxDepth,
                 RemoveLeftovers = RemoveLeftovers ?? d.RemoveLeftovers,
                 MaxBodyBytes = read.Size(MaxBodyBytes, "maxBodyBytes") ?? d.MaxBodyBytes,
+                HeadTimeout = read.Duration(HeadTimeout, "headTimeout") ?? d.HeadTimeout,
+                IdleTimeout = read.Duration(IdleTimeout, "idleTimeout") ?? d.IdleTimeout,
+                MaxConnections = MaxConnections ?? d.MaxConnections,
                 Limits = Limits?.ToLimits(read) ?? d.Limits,
                 Quota = Quota?.ToQuota(read) ?? d.Quota,
             };
