@@ -120,6 +120,7 @@ public sealed class ProxyPolicyLoaderTests
         Assert.Equal(TimeSpan.FromSeconds(90), policy.HeadTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(500), policy.IdleTimeout);
         Assert.Equal(7, policy.MaxConnections);
+        Assert.Equal(5, ProxyPolicyLoader.Parse("quota: { maxNetworks: 5 }").Quota.MaxNetworks);
         Assert.Equal(TimeSpan.FromSeconds(10), ProxyPolicyLoader.Parse(string.Empty).HeadTimeout);
     }
 
@@ -128,6 +129,7 @@ public sealed class ProxyPolicyLoaderTests
     [InlineData("headTimeout: ten", "headTimeout")]
     [InlineData("idleTimeout: -5s", "idleTimeout")]
     [InlineData("maxConnections: 0", "maxConnections")]
+    [InlineData("quota: { maxNetworks: -1 }", "quota.maxNetworks")]
     public void Parse_BadConnectionLimit_NamesTheField(string yaml, string field)
     {
         var ex = Assert.Throws<ProxyPolicyException>(() => ProxyPolicyLoader.Parse(yaml));

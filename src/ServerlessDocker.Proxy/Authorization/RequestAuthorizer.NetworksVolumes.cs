@@ -34,7 +34,12 @@ internal sealed partial class RequestAuthorizer
                 }
 
                 StrictJson.Set(config, "Labels", StampLabels(StrictJson.GetObject(config, "Labels")));
-                return Plan(method, prefix + "/networks/create", query, Serialize(config));
+                var networkLock = await CheckNetworkQuotaAsync(cancellationToken).ConfigureAwait(false);
+                return Plan(method, prefix + "/networks/create", query, Serialize(config), onCompleted: _ =>
+                {
+                    networkLock.Dispose();
+                    return ValueTask.CompletedTask;
+                });
             case "network.connect" or "network.disconnect":
                 var network = await OwnedNetworkAsync(route.Reference!, cancellationToken).ConfigureAwait(false);
                 var request = StrictJson.ParseObject(body, route.Name == "network.connect" ? EngineBodyShapes.NetworkConnect : EngineBodyShapes.NetworkDisconnect);
@@ -54,6 +59,47 @@ internal sealed partial class RequestAuthorizer
                 return Plan(method, $"{prefix}/networks/{network}/{(route.Name == "network.connect" ? "connect" : "disconnect")}", query, Serialize(request));
             default:
                 return Plan(method, $"{prefix}/networks/{await OwnedNetworkAsync(route.Reference!, cancellationToken).ConfigureAwait(false)}", query);
+        }
+    }
+
+    /// <summary>
+    /// Counts the networks of every scope on the path to the root that has a network quota, under the tenant's quota
+    /// lock (held until the create is answered, so concurrent creates cannot overshoot); no quota, no lock.
+    /// </summary>
+    private async Task<IDisposable> CheckNetworkQuotaAsync(CancellationToken cancellationToken)
+    {
+        var limited = new List<ProxyScope>();
+        for (var scope = _scope; scope is not null; scope = scope.Parent)
+        {
+            if (scope.Policy.Quota.MaxNetworks > 0)
+            {
+                limited.Add(scope);
+            }
+        }
+
+        if (limited.Count == 0)
+        {
+            return NoLock.Instance;
+        }
+
+        var quotaLock = await _scope.Proxy.AcquireQuotaLockAsync(_scope, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var counts = await Task.WhenAll(limited.Select(s => _engine.ListLabelledAsync("networks", s.OwnerFilter, cancellationToken))).ConfigureAwait(false);
+            for (var i = 0; i < limited.Count; i++)
+            {
+                if (counts[i].Count + 1 > limited[i].Policy.Quota.MaxNetworks)
+                {
+                    Deny($"quota of scope '{limited[i].Path}' reached: at most {limited[i].Policy.Quota.MaxNetworks} networks");
+                }
+            }
+
+            return quotaLock;
+        }
+        catch
+        {
+            quotaLock.Dispose();
+            throw;
         }
     }
 

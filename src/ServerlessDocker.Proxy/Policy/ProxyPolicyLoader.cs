@@ -165,6 +165,7 @@ public static class ProxyPolicyLoader
     private sealed class QuotaDocument
     {
         public int? MaxContainers { get; set; }
+        public int? MaxNetworks { get; set; }
         public string? MaxTotalMemoryBytes { get; set; }
         public long? MaxTotalPids { get; set; }
         public double? MaxTotalCpus { get; set; }
@@ -175,6 +176,7 @@ public static class ProxyPolicyLoader
             return new ScopeQuota
             {
                 MaxContainers = MaxContainers ?? d.MaxContainers,
+                MaxNetworks = (int?)read.NotNegative(MaxNetworks, "quota.maxNetworks") ?? d.MaxNetworks,
                 MaxTotalMemoryBytes = read.Size(MaxTotalMemoryBytes, "quota.maxTotalMemoryBytes") ?? d.MaxTotalMemoryBytes,
                 MaxTotalPids = read.NotNegative(MaxTotalPids, "quota.maxTotalPids") ?? d.MaxTotalPids,
                 MaxTotalCpus = read.Cpus(MaxTotalCpus, "quota.maxTotalCpus") ?? d.MaxTotalCpus,
