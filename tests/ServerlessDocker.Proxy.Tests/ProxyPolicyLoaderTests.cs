@@ -117,4 +117,32 @@ public sealed class ProxyPolicyLoaderTests
             File.Delete(path);
         }
     }
+
+    [Fact(Timeout = 10000)]
+    public void Parse_ConnectionLimits_TakeTheDurationGrammar()
+    {
+        var policy = ProxyPolicyLoader.Parse("""
+            headTimeout: 1m30s
+            idleTimeout: 500ms
+            maxConnections: 7
+            """);
+
+        Assert.Equal(TimeSpan.FromSeconds(90), policy.HeadTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), policy.IdleTimeout);
+        Assert.Equal(7, policy.MaxConnections);
+        Assert.Equal(5, ProxyPolicyLoader.Parse("quota: { maxNetworks: 5 }").Quota.MaxNetworks);
+        Assert.Equal(TimeSpan.FromSeconds(10), ProxyPolicyLoader.Parse(string.Empty).HeadTimeout);
+    }
+
+    [Theory(Timeout = 10000)]
+    [InlineData("headTimeout: 0s", "headTimeout")]
+    [InlineData("headTimeout: ten", "headTimeout")]
+    [InlineData("idleTimeout: -5s", "idleTimeout")]
+    [InlineData("maxConnections: 0", "maxConnections")]
+    [InlineData("quota: { maxNetworks: -1 }", "quota.maxNetworks")]
+    public void Parse_BadConnectionLimit_NamesTheField(string yaml, string field)
+    {
+        var ex = Assert.Throws<ProxyPolicyException>(() => ProxyPolicyLoader.Parse(yaml));
+        Assert.Contains(field, ex.Message, StringComparison.Ordinal);
+    }
 }

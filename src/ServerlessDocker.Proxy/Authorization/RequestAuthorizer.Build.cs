@@ -89,6 +89,7 @@ internal sealed partial class RequestAuthorizer
             }
         }
 
+        query = ApplyBuildLimits(query);
         CheckShape(query, "cpusetcpus", CpuSet, "a CPU list such as 0-1,3");
         CheckShape(query, "cpusetmems", CpuSet, "a memory node list such as 0-1");
         CheckShape(query, "platform", Platform, "os[/arch[/variant]]");
@@ -199,6 +200,88 @@ internal sealed partial class RequestAuthorizer
                 Deny($"base image '{image}' is not on the engine, and pulling it is not allowed by the policy");
             }
         }
+    }
+
+    /// <summary>
+    /// A build's RUN steps run in intermediate containers that get the build's <c>memory</c>, <c>memswap</c>,
+    /// <c>cpuquota</c>/<c>cpuperiod</c>, <c>cpushares</c> and cpuset parameters. The proxy applies the scope's
+    /// per-container limits to them as it does to a create: a missing memory limit gets the policy's default (or its
+    /// maximum), a CPU limit the default CPUs (or the maximum) as quota/period, and a client value above the maximum
+    /// is refused. The build API has no PIDs limit, and its containers are not counted by quotas, so a build under a
+    /// quota that counts memory, PIDs or CPUs is refused.
+    /// </summary>
+    private QueryParameters ApplyBuildLimits(QueryParameters query)
+    {
+        var limits = Policy.Limits;
+        long Read(string key) => query.Get(key) is { Length: > 0 } v ? long.Parse(v, System.Globalization.CultureInfo.InvariantCulture) : 0;
+
+        for (var scope = _scope; scope is not null; scope = scope.Parent)
+        {
+            var quota = scope.Policy.Quota;
+            if (quota.MaxTotalMemoryBytes > 0 || quota.MaxTotalPids > 0 || quota.MaxTotalCpus > 0)
+            {
+                Deny($"scope '{scope.Path}' has a memory, PIDs or CPU quota, which a build's RUN containers would escape (the build API has no PIDs limit and builds are not counted); build outside the quota");
+            }
+        }
+
+        var memory = Read("memory");
+        if (memory < 0)
+        {
+            throw new RequestRejectedException(400, $"build parameter 'memory' must be 0 (the policy's default) or a number of bytes, not {memory}");
+        }
+
+        if (memory == 0 && (limits.DefaultMemoryBytes > 0 ? limits.DefaultMemoryBytes : limits.MaxMemoryBytes) is > 0 and var memoryLimit)
+        {
+            memory = memoryLimit;
+        }
+
+        if (limits.MaxMemoryBytes > 0 && memory > limits.MaxMemoryBytes)
+        {
+            Deny($"build memory limit {memory} is above the policy's maximum {limits.MaxMemoryBytes}");
+        }
+
+        if (memory > 0)
+        {
+            query = query.With("memory", memory.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var memswap = Read("memswap");
+        if (memswap != 0 && memswap != -1 && memswap < memory)
+        {
+            throw new RequestRejectedException(400, $"build parameter 'memswap' must be -1, 0 or at least 'memory' ({memory}), not {memswap}");
+        }
+
+        var cpuQuota = Read("cpuquota");
+        var cpuPeriod = Read("cpuperiod");
+        if (cpuPeriod != 0 && cpuPeriod is < 1000 or > 1_000_000)
+        {
+            throw new RequestRejectedException(400, $"build parameter 'cpuperiod' must be between 1000 and 1000000 microseconds, not {cpuPeriod}");
+        }
+
+        if (cpuQuota < 0 || cpuQuota is > 0 and < 1000)
+        {
+            throw new RequestRejectedException(400, $"build parameter 'cpuquota' must be 0 (the policy's default) or at least 1000 microseconds, not {cpuQuota}");
+        }
+
+        if (cpuQuota > 0)
+        {
+            // Int128: a quota of 10^10 µs times 10^9 overflows a long.
+            var nano = (Int128)cpuQuota * 1_000_000_000 / (cpuPeriod > 0 ? cpuPeriod : 100_000);
+            if (limits.MaxCpus > 0 && (double)nano > limits.MaxCpus * 1e9)
+            {
+                Deny($"build CPU limit is above the policy's maximum {limits.MaxCpus}");
+            }
+        }
+        else if ((limits.DefaultCpus > 0 ? limits.DefaultCpus : limits.MaxCpus) is > 0 and var cpus)
+        {
+            // The build API has no NanoCpus: the same limit as quota per 100 ms period, capped at the host's CPUs.
+            var period = cpuPeriod > 0 ? cpuPeriod : 100_000;
+            var quotaMicros = (long)Math.Max(1000, Math.Min(cpus, Environment.ProcessorCount) * period);
+            query = query.With("cpuperiod", period.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .With("cpuquota", quotaMicros.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        return query;
     }
 
     /// <summary>The engine's own boolean reading of a build flag: anything but empty, 0, no, false or none is true.</summary>

@@ -12,7 +12,7 @@ internal sealed partial class RequestAuthorizer
     private async Task<ForwardPlan> CreateContainerAsync(string prefix, QueryParameters query, byte[] rawBody, CancellationToken cancellationToken)
     {
         CheckContainerName(query.Get("name"));
-        var body = StrictJson.ParseObject(rawBody);
+        var body = StrictJson.ParseObject(rawBody, EngineBodyShapes.ContainerCreate);
         var hostConfig = StrictJson.GetObject(body, "HostConfig") ?? [];
         var volumesToCreate = new List<string>();
 

@@ -84,7 +84,7 @@ internal sealed partial class RequestAuthorizer
             CheckCommitChange(change);
         }
 
-        var config = StrictJson.ParseObject(rawBody);
+        var config = StrictJson.ParseObject(rawBody, EngineBodyShapes.Commit);
         StrictJson.Set(config, "Labels", StampLabels(StrictJson.GetObject(config, "Labels")));
         return Plan("POST", prefix + "/commit", query.With("container", container), Serialize(config));
     }

@@ -11,7 +11,7 @@ internal sealed partial class RequestAuthorizer
         switch (route.Name)
         {
             case "network.create":
-                var config = StrictJson.ParseObject(body);
+                var config = StrictJson.ParseObject(body, EngineBodyShapes.NetworkCreate);
                 if (StrictJson.GetString(config, "Driver") is { Length: > 0 } driver && driver != "bridge")
                 {
                     Deny($"network driver '{driver}' is not allowed");
@@ -34,10 +34,15 @@ internal sealed partial class RequestAuthorizer
                 }
 
                 StrictJson.Set(config, "Labels", StampLabels(StrictJson.GetObject(config, "Labels")));
-                return Plan(method, prefix + "/networks/create", query, Serialize(config));
+                var networkLock = await CheckNetworkQuotaAsync(cancellationToken).ConfigureAwait(false);
+                return Plan(method, prefix + "/networks/create", query, Serialize(config), onCompleted: _ =>
+                {
+                    networkLock.Dispose();
+                    return ValueTask.CompletedTask;
+                });
             case "network.connect" or "network.disconnect":
                 var network = await OwnedNetworkAsync(route.Reference!, cancellationToken).ConfigureAwait(false);
-                var request = StrictJson.ParseObject(body);
+                var request = StrictJson.ParseObject(body, route.Name == "network.connect" ? EngineBodyShapes.NetworkConnect : EngineBodyShapes.NetworkDisconnect);
                 var container = await OwnedContainerAsync(StrictJson.GetString(request, "Container") ?? throw new RequestRejectedException(400, "Container is required"), cancellationToken).ConfigureAwait(false);
                 StrictJson.Set(request, "Container", container);
                 if (StrictJson.GetObject(request, "EndpointConfig") is { } endpoint)
@@ -57,6 +62,47 @@ internal sealed partial class RequestAuthorizer
         }
     }
 
+    /// <summary>
+    /// Counts the networks of every scope on the path to the root that has a network quota, under the tenant's quota
+    /// lock (held until the create is answered, so concurrent creates cannot overshoot); no quota, no lock.
+    /// </summary>
+    private async Task<IDisposable> CheckNetworkQuotaAsync(CancellationToken cancellationToken)
+    {
+        var limited = new List<ProxyScope>();
+        for (var scope = _scope; scope is not null; scope = scope.Parent)
+        {
+            if (scope.Policy.Quota.MaxNetworks > 0)
+            {
+                limited.Add(scope);
+            }
+        }
+
+        if (limited.Count == 0)
+        {
+            return NoLock.Instance;
+        }
+
+        var quotaLock = await _scope.Proxy.AcquireQuotaLockAsync(_scope, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var counts = await Task.WhenAll(limited.Select(s => _engine.ListLabelledAsync("networks", s.OwnerFilter, cancellationToken))).ConfigureAwait(false);
+            for (var i = 0; i < limited.Count; i++)
+            {
+                if (counts[i].Count + 1 > limited[i].Policy.Quota.MaxNetworks)
+                {
+                    Deny($"quota of scope '{limited[i].Path}' reached: at most {limited[i].Policy.Quota.MaxNetworks} networks");
+                }
+            }
+
+            return quotaLock;
+        }
+        catch
+        {
+            quotaLock.Dispose();
+            throw;
+        }
+    }
+
     private async Task<string> OwnedNetworkAsync(string reference, CancellationToken cancellationToken)
     {
         var network = await _engine.InspectNetworkAsync(reference, cancellationToken).ConfigureAwait(false);
@@ -67,7 +113,7 @@ internal sealed partial class RequestAuthorizer
     {
         if (route.Name == "volume.create")
         {
-            var config = StrictJson.ParseObject(body);
+            var config = StrictJson.ParseObject(body, EngineBodyShapes.VolumeCreate);
             if (StrictJson.GetString(config, "Driver") is { Length: > 0 } driver && driver != "local")
             {
                 Deny($"volume driver '{driver}' is not allowed");

@@ -79,7 +79,7 @@ internal sealed partial class RequestAuthorizer
                 var execId = await OwnedExecAsync(reference, cancellationToken).ConfigureAwait(false);
                 if (route.Name == "exec.start")
                 {
-                    var start = StrictJson.ParseObject(body);
+                    var start = StrictJson.ParseObject(body, EngineBodyShapes.ExecStart);
                     return Plan(method, $"{prefix}/exec/{execId}/start", query, Serialize(start), hijack: true);
                 }
 
@@ -181,7 +181,7 @@ internal sealed partial class RequestAuthorizer
             Deny("exec is not allowed by the policy");
         }
 
-        var config = StrictJson.ParseObject(body);
+        var config = StrictJson.ParseObject(body, EngineBodyShapes.ExecCreate);
         if (StrictJson.GetBool(config, "Privileged"))
         {
             Deny("privileged exec is not allowed");
@@ -190,7 +190,7 @@ internal sealed partial class RequestAuthorizer
         return Plan("POST", $"{prefix}/containers/{id}/exec", query, Serialize(config));
     }
 
-    private static byte[]? CanonicalBody(byte[] body) => body.Length == 0 ? null : Serialize(StrictJson.ParseObject(body));
+    private static byte[]? CanonicalBody(byte[] body) => body.Length == 0 ? null : Serialize(StrictJson.ParseObject(body, EngineBodyShapes.HostConfig));
 
     private static byte[] Serialize(JsonObject body) => Encoding.UTF8.GetBytes(body.ToJsonString());
 

@@ -24,8 +24,13 @@ internal sealed class ClientConnection
     // The largest body read whole for a check before forwarding (a build context); spooled to a temporary file.
     private const long MaxStreamedCheckBytes = 4L * 1024 * 1024 * 1024;
 
+    private const string BusyMessage = """{"message":"too many open connections on this scope socket; retry"}""";
+    private static readonly byte[] BusyAnswer = Encoding.ASCII.GetBytes(
+        $"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nContent-Length: {BusyMessage.Length}\r\nServer: sdock-proxy\r\nConnection: close\r\n\r\n{BusyMessage}");
+
     private readonly ProxyScope _scope;
     private readonly BufferedConnection _client;
+    private readonly CancellationTokenSource _deadline;
     private BufferedConnection? _upstream;
 
     /// <summary>Wraps an accepted socket.</summary>
@@ -33,6 +38,30 @@ internal sealed class ClientConnection
     {
         _scope = scope;
         _client = new BufferedConnection(socket);
+        _deadline = new CancellationTokenSource(Timeout.InfiniteTimeSpan, scope.Proxy.Options.TimeProvider);
+    }
+
+    /// <summary>
+    /// Answers a connection over the scope's cap with 503 and closes it, without reading from it (the answer is small
+    /// enough for the socket buffer, so a client that never reads cannot hold the accept loop).
+    /// </summary>
+    public static void RefuseBusy(ProxyScope scope, Socket socket)
+    {
+        try
+        {
+            socket.Blocking = false;
+            socket.Send(BusyAnswer, SocketFlags.None, out _);
+            socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            socket.Dispose();
+        }
+
+        scope.Proxy.Audit.Write(scope.Path, "?", "?", "deny", 503, $"more than {scope.Policy.MaxConnections} open connections");
     }
 
     /// <summary>Serves requests until the client closes, a hijack ends, or cancellation.</summary>
@@ -57,17 +86,59 @@ internal sealed class ClientConnection
         {
             _upstream?.Dispose();
             _client.Dispose();
+            _deadline.Dispose();
         }
     }
+
+    /// <summary>
+    /// Waits for the next request's first byte (idle timeout), then arms the head timeout for its head and JSON body.
+    /// False when the client closed or stayed idle too long: the connection just ends, as an idle keep-alive should.
+    /// </summary>
+    private async Task<bool> AwaitRequestAsync(CancellationToken reading, CancellationToken cancellationToken)
+    {
+        _deadline.CancelAfter(_scope.Policy.IdleTimeout);
+        try
+        {
+            if (!await _client.EnsureBufferedAsync(reading).ConfigureAwait(false))
+            {
+                return false;
+            }
+        }
+        catch (OperationCanceledException) when (_deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        // One deadline per request from its first byte: trickling a byte at a time does not extend it.
+        _deadline.CancelAfter(_scope.Policy.HeadTimeout);
+        return true;
+    }
+
+    private RequestRejectedException HeadTimedOut() =>
+        new(408, $"the request head and body must arrive within {_scope.Policy.HeadTimeout.TotalSeconds:0.###}s of its first byte");
 
     private async Task<bool> ServeOneAsync(CancellationToken cancellationToken)
     {
         string? headText;
         HttpHead head;
         BodyFraming framing;
+        using var reading = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _deadline.Token);
         try
         {
-            headText = await _client.ReadHeadAsync(cancellationToken).ConfigureAwait(false);
+            if (!await AwaitRequestAsync(reading.Token, cancellationToken).ConfigureAwait(false))
+            {
+                return false;
+            }
+
+            try
+            {
+                headText = await _client.ReadHeadAsync(reading.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw HeadTimedOut();
+            }
+
             if (headText is null)
             {
                 return false;
@@ -120,7 +191,18 @@ internal sealed class ClientConnection
                 await _client.SendAsync("HTTP/1.1 100 Continue\r\n\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
             }
 
-            var body = route.Body == RouteBody.Stream ? [] : await BodyIO.ReadAllAsync(_client, framing, _scope.Policy.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
+            byte[] body;
+            try
+            {
+                body = route.Body == RouteBody.Stream ? [] : await BodyIO.ReadAllAsync(_client, framing, _scope.Policy.MaxBodyBytes, reading.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+            {
+                throw HeadTimedOut();
+            }
+
+            // The request has arrived: what follows (engine look-ups, streams, hijacks) is not timed.
+            _deadline.CancelAfter(Timeout.InfiniteTimeSpan);
             bodyConsumed |= route.Body != RouteBody.Stream;
             if (route.Body == RouteBody.None)
             {
@@ -136,6 +218,11 @@ internal sealed class ClientConnection
             {
                 // The engine failed a look-up the decision needs: the same 502 a failure while forwarding gets.
                 throw new RequestRejectedException(502, $"the Docker engine failed while the request was checked: {ex.GetBaseException().Message}");
+            }
+            catch (Exception ex) when (ex is InvalidOperationException or FormatException or OverflowException)
+            {
+                // A value of a kind a check did not expect: the body shapes should have refused it, never forward it.
+                throw new RequestRejectedException(400, $"malformed request: {ex.Message}");
             }
 
             auditPath = plan.Target;
@@ -164,14 +251,15 @@ internal sealed class ClientConnection
         catch (RequestRejectedException ex)
         {
             var status = ex.StatusCode;
-            if (!bodyConsumed && status != 413 && framing.Kind == BodyFramingKind.Length && framing.Length <= _scope.Policy.MaxBodyBytes)
+            if (!bodyConsumed && status is not (413 or 408) && framing.Kind == BodyFramingKind.Length && framing.Length <= _scope.Policy.MaxBodyBytes)
             {
                 // Keep the connection usable: the unread body must not be parsed as the next request.
                 await BodyIO.DiscardAsync(_client, framing, _scope.Policy.MaxBodyBytes, cancellationToken).ConfigureAwait(false);
                 bodyConsumed = true;
             }
 
-            var close = !keepAlive || !bodyConsumed || status == 413;
+            _deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+            var close = !keepAlive || !bodyConsumed || status is 413 or 408;
             _scope.Proxy.Audit.Write(_scope.Path, method, auditPath, status >= 500 ? "error" : "deny", status, ex.Message);
             await AnswerAsync(status, ex.Message, close, cancellationToken).ConfigureAwait(false);
             return !close;
@@ -396,10 +484,12 @@ internal sealed class ClientConnection
         403 => "Forbidden",
         404 => "Not Found",
         405 => "Method Not Allowed",
+        408 => "Request Timeout",
         409 => "Conflict",
         413 => "Payload Too Large",
         431 => "Request Header Fields Too Large",
         502 => "Bad Gateway",
+        503 => "Service Unavailable",
         505 => "HTTP Version Not Supported",
         _ => "Error",
     };

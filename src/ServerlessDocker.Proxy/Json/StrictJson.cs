@@ -30,6 +30,17 @@ internal static class StrictJson
         MaxDepth = 64,
     };
 
+    /// <summary>
+    /// Parses a body that must be a JSON object of the given shape (or empty, which yields an empty object): every
+    /// field must be one the shape lists, with a value its Go type can hold.
+    /// </summary>
+    public static JsonObject ParseObject(ReadOnlySpan<byte> body, BodyShape shape)
+    {
+        var obj = ParseObject(body);
+        shape.Check(obj, string.Empty);
+        return obj;
+    }
+
     /// <summary>Parses a body that must be a JSON object (or empty, which yields an empty object).</summary>
     public static JsonObject ParseObject(ReadOnlySpan<byte> body)
     {
@@ -45,7 +56,7 @@ internal static class StrictJson
         }
         catch (JsonException ex)
         {
-            throw new RequestRejectedException(400, $"invalid JSON body: {ex.Message}");
+            throw new RequestRejectedException(400, $"invalid JSON body{(ex.Path is { Length: > 1 } at ? $" at {at}" : string.Empty)}: {ex.Message}");
         }
 
         if (node is not JsonObject obj)

@@ -62,6 +62,18 @@ public sealed record ProxyPolicy
     /// <summary>Largest JSON request body accepted; larger bodies are answered 413.</summary>
     public long MaxBodyBytes { get; init; } = 1024 * 1024;
 
+    /// <summary>
+    /// How long a request's head and JSON body may take to arrive, from its first byte (slowloris). A late request is
+    /// answered 408 and its connection closed. Streamed bodies (build contexts, archives) and answers are not timed.
+    /// </summary>
+    public TimeSpan HeadTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a connection may wait for its next request (keep-alive) before the proxy closes it.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Open connections a scope's socket serves at once (hijacked and streaming ones count); more are answered 503.</summary>
+    public int MaxConnections { get; init; } = 128;
+
     /// <summary>Per-container resource rules.</summary>
     public ResourceLimits Limits { get; init; } = ResourceLimits.Default;
 

@@ -6,7 +6,8 @@ namespace ServerlessDocker.Proxy;
 
 /// <summary>
 /// Reads a <see cref="ProxyPolicy"/> from YAML (camelCase keys; unknown keys are an error). Sizes take the core grammar
-/// (<see cref="Quantities"/>): raw bytes (<c>1048576</c>) or with a unit (<c>512m</c>, <c>1g</c>, <c>1MiB</c>).
+/// (<see cref="Quantities"/>): raw bytes (<c>1048576</c>) or with a unit (<c>512m</c>, <c>1g</c>, <c>1MiB</c>); durations
+/// too (<c>10s</c>, <c>2m</c>, <c>1m30s</c>).
 /// </summary>
 public static class ProxyPolicyLoader
 {
@@ -53,10 +54,11 @@ public static class ProxyPolicyLoader
             : Quantities.CheckCpus(c.ToString(System.Globalization.CultureInfo.InvariantCulture), c, out _, out var problem) ? c
             : throw Fail($"{field}: {problem}");
 
-        public TimeSpan? Duration(string? text, string field) =>
+        public TimeSpan? Duration(string? text, string field, bool zeroAllowed = false, TimeSpan? max = null) =>
             text is null ? null
             : !Quantities.TryParseDuration(text, out var value, out var problem) ? throw Fail($"{field}: {problem}")
-            : value > ProxyPolicy.MaxLeftoverGrace ? throw Fail($"{field} must be at most 1h, not '{text}'")
+            : value == TimeSpan.Zero && !zeroAllowed ? throw Fail($"{field}: must be more than zero, not '{text}'")
+            : max is { } limit && value > limit ? throw Fail($"{field} must be at most {limit.TotalMinutes:0}m, not '{text}'")
             : value;
 
         public long? NotNegative(long? value, string field) =>
@@ -79,6 +81,9 @@ public static class ProxyPolicyLoader
         public bool? RemoveLeftovers { get; set; }
         public string? LeftoverGrace { get; set; }
         public string? MaxBodyBytes { get; set; }
+        public string? HeadTimeout { get; set; }
+        public string? IdleTimeout { get; set; }
+        public int? MaxConnections { get; set; }
         public LimitsDocument? Limits { get; set; }
         public QuotaDocument? Quota { get; set; }
 
@@ -105,6 +110,11 @@ public static class ProxyPolicyLoader
                 }
             }
 
+            if (MaxConnections is < 1)
+            {
+                throw read.Fail($"maxConnections must be at least 1, not {MaxConnections}");
+            }
+
             return new ProxyPolicy
             {
                 Mode = mode,
@@ -119,8 +129,11 @@ public static class ProxyPolicyLoader
                 AllowNesting = AllowNesting ?? d.AllowNesting,
                 MaxDepth = maxDepth,
                 RemoveLeftovers = RemoveLeftovers ?? d.RemoveLeftovers,
-                LeftoverGrace = read.Duration(LeftoverGrace, "leftoverGrace") ?? d.LeftoverGrace,
+                LeftoverGrace = read.Duration(LeftoverGrace, "leftoverGrace", zeroAllowed: true, max: ProxyPolicy.MaxLeftoverGrace) ?? d.LeftoverGrace,
                 MaxBodyBytes = read.Size(MaxBodyBytes, "maxBodyBytes") ?? d.MaxBodyBytes,
+                HeadTimeout = read.Duration(HeadTimeout, "headTimeout") ?? d.HeadTimeout,
+                IdleTimeout = read.Duration(IdleTimeout, "idleTimeout") ?? d.IdleTimeout,
+                MaxConnections = MaxConnections ?? d.MaxConnections,
                 Limits = Limits?.ToLimits(read) ?? d.Limits,
                 Quota = Quota?.ToQuota(read) ?? d.Quota,
             };
@@ -156,6 +169,7 @@ public static class ProxyPolicyLoader
     private sealed class QuotaDocument
     {
         public int? MaxContainers { get; set; }
+        public int? MaxNetworks { get; set; }
         public string? MaxTotalMemoryBytes { get; set; }
         public long? MaxTotalPids { get; set; }
         public double? MaxTotalCpus { get; set; }
@@ -166,6 +180,7 @@ public static class ProxyPolicyLoader
             return new ScopeQuota
             {
                 MaxContainers = MaxContainers ?? d.MaxContainers,
+                MaxNetworks = (int?)read.NotNegative(MaxNetworks, "quota.maxNetworks") ?? d.MaxNetworks,
                 MaxTotalMemoryBytes = read.Size(MaxTotalMemoryBytes, "quota.maxTotalMemoryBytes") ?? d.MaxTotalMemoryBytes,
                 MaxTotalPids = read.NotNegative(MaxTotalPids, "quota.maxTotalPids") ?? d.MaxTotalPids,
                 MaxTotalCpus = read.Cpus(MaxTotalCpus, "quota.maxTotalCpus") ?? d.MaxTotalCpus,

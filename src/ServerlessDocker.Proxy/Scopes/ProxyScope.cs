@@ -204,6 +204,12 @@ public sealed partial class ProxyScope : IAsyncDisposable
                 return;
             }
 
+            if (_connections.Count >= Policy.MaxConnections)
+            {
+                ClientConnection.RefuseBusy(this, socket);
+                continue;
+            }
+
             var task = Task.Run(() => new ClientConnection(this, socket).RunAsync(cancellationToken), CancellationToken.None);
             _connections.TryAdd(task, 0);
             _ = task.ContinueWith(t => _connections.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
