@@ -116,6 +116,32 @@ public sealed class AdversarialCreateBodyTests(ProxyEnvironment environment)
     }
 
     [Theory(Timeout = 60000)]
+    [InlineData("""{"Image":"busybox"}""", 403)]
+    [InlineData("""{"Image":"busybox","HostConfig":{}}""", 403)]
+    [InlineData("""{"Image":"busybox","HostConfig":{"NetworkMode":""}}""", 403)]
+    [InlineData("""{"Image":"busybox","HostConfig":{"NetworkMode":"default"}}""", 404)]
+    [InlineData("""{"Image":"busybox","HostConfig":{"NetworkMode":"bridge"}}""", 404)]
+    [InlineData("""{"Image":"busybox","HostConfig":{"NetworkMode":"none"}}""", 201)]
+    public async Task Create_PolicyWithoutTheDefaultBridge_RefusesAnEmptyNetworkMode(string body, int expected)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var name = $"adv-net-{environment.RunId}-{Guid.NewGuid():N}"[..40];
+        try
+        {
+            await using var scope = await environment.CreateScopeAsync("nonet", ProxyPolicy.Default with { NetworkModes = ["none"] });
+
+            var response = await RawHttp.SendAsync(scope.SocketPath, "POST", $"/v1.41/containers/create?name={name}", body, cancellationToken: ct);
+
+            Assert.True(response.Status == expected, response.ToString());
+            Assert.Equal(expected == 201, await DockerCli.ContainerNamedExistsAsync(name, ct));
+        }
+        finally
+        {
+            await DockerCli.RunAsync(ct, "rm", "-f", name);
+        }
+    }
+
+    [Theory(Timeout = 60000)]
     [InlineData("{root}/../../etc:/h", 403)]
     [InlineData("{root}X:/h", 403)]
     [InlineData("{root}/sub:/h:rshared", 403)]

@@ -398,6 +398,12 @@ internal sealed partial class RequestAuthorizer
         {
             Deny("host networking is not allowed");
         }
+        else if (networkMode.Length == 0 && !Policy.NetworkModes.Contains("default") && !Policy.NetworkModes.Contains("bridge"))
+        {
+            // No NetworkMode is the engine's default bridge: a policy that leaves out default and bridge means it.
+            Deny("HostConfig.NetworkMode is empty, which is the default bridge, and this policy allows only " +
+                $"{string.Join(", ", Policy.NetworkModes)} (and the scope's own networks); name one of them");
+        }
         else if (networkMode.Length > 0 && !Policy.NetworkModes.Contains(networkMode))
         {
             var network = await _engine.InspectNetworkAsync(networkMode, cancellationToken).ConfigureAwait(false);
