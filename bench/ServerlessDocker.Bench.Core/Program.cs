@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ServerlessDocker;
+using ServerlessDocker.Bench;
 using ServerlessDocker.Bench.Core;
 
 // Cold invocation latency of one function call, three ways, interleaved round-robin in one run:

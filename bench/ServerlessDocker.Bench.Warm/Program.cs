@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ServerlessDocker;
+using ServerlessDocker.Bench;
 using ServerlessDocker.Bench.Warm;
 using ServerlessDocker.Warm;
 

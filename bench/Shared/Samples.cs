@@ -1,4 +1,4 @@
-namespace ServerlessDocker.Bench.Core;
+namespace ServerlessDocker.Bench;
 
 /// <summary>Latency samples of one variant, in milliseconds.</summary>
 internal sealed class Samples(string name)
