@@ -84,7 +84,7 @@ public class EngineFixture : IAsyncLifetime
             .DistinctBy(r => (r.Kind, r.Id))];
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         try
         {
