@@ -9,7 +9,8 @@ namespace ServerlessDocker.Cli;
 /// </summary>
 internal static partial class FullBuildHandOff
 {
-    /// <summary>Names the full build's sdock.dll; ./sdock sets it beside the native executable.</summary>
+    /// <summary>Names the full build's sdock.dll; ./sdock sets it. Unset, the full build is the one in full/ beside the
+    /// native executable (the .NET tool package puts it there).</summary>
     public const string Variable = "SDOCK_FULL_CLI";
 
 #if SDOCK_NATIVE
@@ -27,6 +28,13 @@ internal static partial class FullBuildHandOff
     public static InvalidCommandException Exec(string[] args, string what)
     {
         var dll = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrEmpty(dll))
+        {
+            // The installed .NET tool carries the full build beside the native one.
+            var bundled = Path.Combine(AppContext.BaseDirectory, "full", "sdock.dll");
+            dll = File.Exists(bundled) ? bundled : null;
+        }
+
         if (string.IsNullOrEmpty(dll) || !File.Exists(dll))
         {
             return new InvalidCommandException(Variable, $"{what} runs in the full build of sdock, and {Variable} does not name its sdock.dll; run it through ./sdock.");

@@ -47,6 +47,15 @@ public sealed class ConsumerTests(PackageFeed feed)
             "tool", "install", "ServerlessDocker.Cli", "--version", feed.Version, "--tool-path", tools, "--configfile", Path.Combine(feed.Root, "NuGet.config"));
         var sdock = Path.Combine(tools, "sdock");
 
+        // The tool is the native build from the RID-specific package the pointer package names, with the full build
+        // bundled for the commands the native one hands over.
+        var installed = new FileInfo(sdock).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? sdock;
+        Assert.Contains("serverlessdocker.cli.linux-x64", installed, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(installed)!, "full", "sdock.dll")), $"no full build beside {installed}");
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(installed)!, "sdock.dll")), "the tool's entry point is a managed sdock.dll, not the native build");
+        // scripts/test publishes the warm agent before packing, so warm functions work from the installed tool.
+        Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(installed)!, "full", "sdock-agent")), $"no warm agent in {installed}'s full/");
+
         var version = await ProcessRunner.RunAsync(sdock, ["--version"], Token);
         Assert.True(version.ExitCode == 0, version.ToString());
         Assert.StartsWith(feed.Version, version.StandardOutput.Trim(), StringComparison.Ordinal);
@@ -55,6 +64,11 @@ public sealed class ConsumerTests(PackageFeed feed)
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal("  foo\n", run.StandardOutput);
         await AssertNoContainerLeftAsync("leftpad");
+
+        // `serve` and `proxy` run in the bundled full build (no ./sdock, no SDOCK_FULL_CLI here).
+        var serve = await ProcessRunner.RunAsync(sdock, ["serve", "--help"], Token);
+        Assert.True(serve.ExitCode == 0, serve.ToString());
+        Assert.Contains("Serve functions over HTTP", serve.StandardOutput, StringComparison.Ordinal);
 
         // The docker convention travels with the tool: a failing function's exit code is sdock's.
         var failed = await ProcessRunner.RunAsync(sdock, ["run", "leftpad", "foo"], Token);

@@ -63,9 +63,10 @@ public class EngineFixture : IAsyncLifetime
         }
 
         await PrepareImagesAsync(TestContext.Current.CancellationToken);
+        using var imagesCts = new CancellationTokenSource(TimeSpan.FromSeconds(15));  // the preparation may take minutes
         foreach (var image in RequiredImages)
         {
-            var r = await DockerCli.RunAsync(cts.Token, "image", "inspect", "--format", "{{.Id}}", image);
+            var r = await DockerCli.RunAsync(imagesCts.Token, "image", "inspect", "--format", "{{.Id}}", image);
             if (r.ExitCode != 0)
             {
                 throw new InvalidOperationException(
