@@ -50,7 +50,7 @@ internal sealed class FileGatewayConfigSource : IGatewayConfigSource, IAsyncDisp
     {
         var full = Path.GetFullPath(path);
         var text = await File.ReadAllTextAsync(full, cancellationToken).ConfigureAwait(false);
-        var config = GatewayConfigLoader.Parse(text, Path.GetFileName(full));
+        var config = GatewayConfigLoader.ParseFile(text, full);
         return new FileGatewayConfigSource(full, text, config, time, pollInterval, logger);
     }
 
@@ -95,7 +95,7 @@ internal sealed class FileGatewayConfigSource : IGatewayConfigSource, IAsyncDisp
             _lastText = text;
             try
             {
-                Current = GatewayConfigLoader.Parse(text, Path.GetFileName(_path));
+                Current = GatewayConfigLoader.ParseFile(text, _path);
                 LastError = null;
                 _logger.LogInformation("Reloaded {Path}: {Count} function(s)", _path, Current.Functions.Count);
                 Reloaded?.Invoke(Current);

@@ -90,16 +90,27 @@ public static partial class GatewayConfigLoader
     public static async Task<GatewayConfig> LoadFileAsync(string path, CancellationToken cancellationToken = default)
     {
         var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-        return Parse(text, Path.GetFileName(path));
+        return ParseFile(text, path);
+    }
+
+    /// <summary>Parses the text of the file at <paramref name="path"/>: relative paths in it (bind sources, policy
+    /// files) are relative to the file's directory, as in a compose file.</summary>
+    internal static GatewayConfig ParseFile(string yaml, string path)
+    {
+        var full = Path.GetFullPath(path);
+        return Parse(new StrictYamlReader(Path.GetFileName(full), Path.GetDirectoryName(full)), yaml);
     }
 
     /// <summary>Parses and validates config text.</summary>
     /// <param name="yaml">The YAML text.</param>
     /// <param name="source">Name used in error messages.</param>
     /// <exception cref="GatewayConfigException">The text is not valid; the message names the line.</exception>
-    public static GatewayConfig Parse(string yaml, string source = "functions.yaml")
+    /// <remarks>Relative paths in the text are relative to the current directory; <see cref="LoadFileAsync"/> takes
+    /// them relative to the file.</remarks>
+    public static GatewayConfig Parse(string yaml, string source = "functions.yaml") => Parse(new StrictYamlReader(source), yaml);
+
+    private static GatewayConfig Parse(StrictYamlReader reader, string yaml)
     {
-        var reader = new StrictYamlReader(source);
         var root = reader.LoadRoot(yaml, "a 'functions:' mapping");
         var draft = reader.ReadMapping(root, "the document", new RootDraft(GatewayOptions.Empty, null), RootKeys);
         if (draft.Functions is null && draft.JobsNode is null)
@@ -204,7 +215,7 @@ public static partial class GatewayConfigLoader
 
         if (value.StartsWith("scoped:", StringComparison.Ordinal) && value.Length > "scoped:".Length)
         {
-            var path = Path.GetFullPath(value["scoped:".Length..]);
+            var path = v.Reader.FullPath(value["scoped:".Length..]);
             if (!File.Exists(path))
             {
                 throw v.Error($"dockerAccess policy file '{path}' does not exist");

@@ -240,7 +240,7 @@ internal static partial class JobConfigReader
             }
 
             result.Add(source.StartsWith('/') || source.StartsWith('.') || source.StartsWith('~')
-                ? ContainerMount.Bind(Path.GetFullPath(source.StartsWith('~') ? System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile) + source[1..] : source), target, readOnly)
+                ? ContainerMount.Bind(v.Reader.FullPath(source.StartsWith('~') ? System.Environment.GetFolderPath(System.Environment.SpecialFolder.UserProfile) + source[1..] : source), target, readOnly)
                 : ContainerMount.Volume(source, target, readOnly));
         }
 

@@ -9,10 +9,17 @@ namespace ServerlessDocker.Gateway.Configuration;
 /// is a <see cref="GatewayConfigException"/> naming the source, line and column; unknown and duplicate keys are errors.
 /// </summary>
 /// <param name="source">Name used in error messages (usually the file name).</param>
-internal sealed class StrictYamlReader(string source)
+/// <param name="baseDirectory">What relative paths in the document are relative to (the file's directory); null: the current directory.</param>
+internal sealed class StrictYamlReader(string source, string? baseDirectory = null)
 {
     /// <summary>Name used in error messages.</summary>
     public string Source { get; } = source;
+
+    /// <summary>The directory relative paths in the document resolve against, like compose's relative to its file.</summary>
+    public string BaseDirectory { get; } = baseDirectory ?? Directory.GetCurrentDirectory();
+
+    /// <summary>An absolute path for <paramref name="path"/>, relative ones taken from <see cref="BaseDirectory"/>.</summary>
+    public string FullPath(string path) => Path.GetFullPath(path, BaseDirectory);
 
     /// <summary>Loads the first document's root node; an empty text is an error that says what was expected.</summary>
     /// <param name="yaml">The text.</param>
