@@ -30,6 +30,9 @@ internal sealed record ForwardPlan
     /// <summary>Called with the status and body of an answer that arrived whole with its head (a best-effort hint, for caches).</summary>
     public Action<int, ReadOnlyMemory<byte>>? OnWholeAnswer { get; init; }
 
+    /// <summary>Rewrites a whole 200 answer before the client sees it (<see cref="AnswerFilter"/>), or null to relay it as is.</summary>
+    public Func<byte[], byte[]>? FilterAnswer { get; init; }
+
     /// <summary>Called once with the upstream status (or 0 when the upstream call failed), for example to release a quota lock.</summary>
     public Func<int, ValueTask>? OnCompleted { get; init; }
 }

@@ -213,6 +213,7 @@ internal sealed class ClientConnection
             try
             {
                 plan = await new RequestAuthorizer(_scope, _scope.Proxy.Engine).AuthorizeAsync(method, target, route, body, cancellationToken).ConfigureAwait(false);
+                plan = plan with { FilterAnswer = AnswerFilter.For(route.Name) };
             }
             catch (Exception ex) when (ex is HttpRequestException or System.Text.Json.JsonException)
             {
@@ -313,7 +314,18 @@ internal sealed class ClientConnection
                 return false;
             }
 
-            await SendHeadWithBufferedBodyAsync(plan, status, headBytes, upstream, responseFraming, cancellationToken).ConfigureAwait(false);
+            if (plan.FilterAnswer is { } filter && status == 200 && responseFraming.Kind is BodyFramingKind.Length or BodyFramingKind.Chunked)
+            {
+                // The whole answer, filtered, with a length of its own (the engine's framing no longer fits it).
+                var answer = filter(await BodyIO.ReadAllAsync(upstream, responseFraming, AnswerFilter.MaxFilteredBytes, cancellationToken).ConfigureAwait(false));
+                await _client.SendAsync(FilteredHead(response, answer.Length), cancellationToken).ConfigureAwait(false);
+                await _client.SendAsync(answer, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await SendHeadWithBufferedBodyAsync(plan, status, headBytes, upstream, responseFraming, cancellationToken).ConfigureAwait(false);
+            }
+
             if (responseFraming.Kind == BodyFramingKind.UntilClose || response.HasToken("Connection", "close") || status == 101)
             {
                 return false;
@@ -328,6 +340,22 @@ internal sealed class ClientConnection
                 await plan.OnCompleted(status).ConfigureAwait(false);
             }
         }
+    }
+
+    private static byte[] FilteredHead(HttpHead response, int length)
+    {
+        var builder = new StringBuilder(256);
+        builder.Append(response.First).Append(' ').Append(response.Second).Append(' ').Append(response.Third).Append("\r\n");
+        foreach (var (name, value) in response.Headers)
+        {
+            if (!name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase) && !name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase))
+            {
+                builder.Append(name).Append(": ").Append(value).Append("\r\n");
+            }
+        }
+
+        builder.Append("Content-Length: ").Append(length).Append("\r\n\r\n");
+        return Encoding.Latin1.GetBytes(builder.ToString());
     }
 
     private async Task SendHeadWithBufferedBodyAsync(ForwardPlan plan, int status, byte[] headBytes, BufferedConnection upstream, BodyFraming framing, CancellationToken cancellationToken)
