@@ -151,6 +151,7 @@ public sealed class CronSwarmTests(EngineFixture engine)
                     var reason = lost.GetProperty("reason").GetString()!;
                     Assert.Contains($"node {node}", reason, StringComparison.Ordinal);
                     Assert.Contains("lost mid-run", reason, StringComparison.Ordinal);
+                    Assert.Equal(node, lost.GetProperty("node").GetString());
                     break;
                 }
 

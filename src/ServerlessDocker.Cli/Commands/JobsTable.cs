@@ -28,7 +28,7 @@ internal static class JobsTable
 
     public static void WriteRuns(TextWriter output, JsonElement runs)
     {
-        var rows = new List<string[]> { new[] { "SLOT", "ATTEMPT", "STATUS", "EXIT", "DURATION", "RUN NAME", "REASON" } };
+        var rows = new List<string[]> { new[] { "SLOT", "ATTEMPT", "STATUS", "EXIT", "DURATION", "NODE", "RUN NAME", "REASON" } };
         foreach (var run in runs.EnumerateArray())
         {
             var slots = run.GetProperty("slots").GetInt64();
@@ -38,6 +38,7 @@ internal static class JobsTable
                 Str(run, "status"),
                 run.GetProperty("exitCode") is { ValueKind: JsonValueKind.Number } code ? code.GetInt64().ToString(CultureInfo.InvariantCulture) : "-",
                 Duration(run),
+                Str(run, "node"),
                 Str(run, "runName"),
                 Fit(Str(run, "reason").ReplaceLineEndings(" "), 60),
             ]);

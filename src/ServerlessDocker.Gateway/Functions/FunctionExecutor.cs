@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using ServerlessDocker.Gateway.Cgi;
 using ServerlessDocker.Gateway.Configuration;
 using ServerlessDocker.Gateway.Execution;
+using ServerlessDocker.Swarm;
 
 namespace ServerlessDocker.Gateway.Functions;
 
@@ -30,15 +31,18 @@ internal sealed class FunctionExecutor(FunctionCommandFactory commands, TimeProv
         ContainerTask<ContainerResult>? run = null;
         Exception? error = null;
         long? exitCode = null;
+        string? node = null;
         try
         {
             run = commands.Create(fn, input, stdout, PipeTarget.ToDelegate(stderr.OnLine)).ExecuteAsync(runCts.Token);
-            exitCode = (await run.Task.ConfigureAwait(false)).ExitCode;
+            var result = await run.Task.ConfigureAwait(false);
+            (exitCode, node) = (result.ExitCode, result.Node);
         }
         catch (Exception ex)
         {
             // Every failure becomes an outcome below: a failed call is an answer, never an unhandled request.
             error = ex;
+            node = (ex as SwarmTaskException)?.NodeHostname;
         }
 
         var output = await DrainAsync(pump).ConfigureAwait(false);
@@ -59,7 +63,7 @@ internal sealed class FunctionExecutor(FunctionCommandFactory commands, TimeProv
 
         var containerId = run is not null && run.ContainerId.IsCompletedSuccessfully ? run.ContainerId.Result : null;
         var redirect = outcome == InvocationOutcome.LocalRedirect ? output.Detail : null;
-        return new InvocationResult(outcome, status, exitCode, containerId, message, stderr.ToString(), time.GetElapsedTime(started), redirect);
+        return new InvocationResult(outcome, status, exitCode, containerId, message, stderr.ToString(), time.GetElapsedTime(started), redirect, node);
     }
 
     private async Task<OutputResult> DrainAsync(Task<OutputResult>? pump)

@@ -52,6 +52,7 @@ internal enum InvocationOutcome
 /// <param name="Stderr">The start of the function's stderr.</param>
 /// <param name="Duration">Wall time of the run.</param>
 /// <param name="LocalRedirect">With <see cref="InvocationOutcome.LocalRedirect"/>: the local path to fetch.</param>
+/// <param name="Node">The Swarm node that ran it (or where its task was lost); null on the local engine.</param>
 internal sealed record InvocationResult(
     InvocationOutcome Outcome,
     int StatusCode,
@@ -60,7 +61,8 @@ internal sealed record InvocationResult(
     string? Error,
     string Stderr,
     TimeSpan Duration,
-    string? LocalRedirect = null)
+    string? LocalRedirect = null,
+    string? Node = null)
 {
     /// <summary>Status used when the caller disconnected (nginx's convention).</summary>
     public const int ClientClosedRequest = 499;

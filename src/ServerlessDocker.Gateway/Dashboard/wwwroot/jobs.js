@@ -64,7 +64,7 @@ function renderRuns(runs) {
 
 function showRun(r) {
   $("job-run").hidden = false;
-  $("job-run-id").textContent = r.id + " · " + r.status + (r.runName ? " · " + r.runName : "");
+  $("job-run-id").textContent = r.id + " · " + r.status + (r.runName ? " · " + r.runName : "") + (r.node ? " · node " + r.node : "");
   $("job-run-stdout").textContent = r.stdout || "(no stdout)";
   $("job-run-stderr").textContent = r.stderr || "(no stderr)";
   for (const row of $("job-runs").tBodies[0].rows) row.classList.toggle("selected", row.dataset.run === r.id);

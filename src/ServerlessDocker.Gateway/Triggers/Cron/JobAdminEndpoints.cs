@@ -109,6 +109,7 @@ internal static class JobAdminEndpoints
         startedAt = r.StartedAt,
         finishedAt = r.FinishedAt,
         exitCode = r.ExitCode,
+        node = r.Node,
         stdout = r.StdoutTail,
         stderr = r.StderrTail,
     };

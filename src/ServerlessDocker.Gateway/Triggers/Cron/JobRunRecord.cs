@@ -39,6 +39,9 @@ internal sealed record JobRunRecord
     /// <summary>The container's exit code.</summary>
     public long? ExitCode { get; init; }
 
+    /// <summary>The Swarm node that ran it (its hostname); null for a run on the local engine.</summary>
+    public string? Node { get; init; }
+
     /// <summary>The end of its stdout.</summary>
     public string? StdoutTail { get; init; }
 

@@ -30,8 +30,9 @@ internal sealed class JobScheduler(
     public const int OutputTailBytes = 64 * 1024;
 
     private readonly Dictionary<string, JobState> _jobs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task<JobState>> _loading = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
-    private readonly SemaphoreSlim _stateGate = new(1, 1);
+    private int _wakePending;
     private readonly CancellationTokenSource _runsCts = new();
     private readonly List<Task> _runs = [];
 
@@ -56,7 +57,7 @@ internal sealed class JobScheduler(
     /// <summary>Suspends (true) or resumes (false) a job until the next admin change; persisted in the store.</summary>
     public async Task SetSuspendedAsync(JobDefinition job, bool suspended, CancellationToken cancellationToken)
     {
-        var state = await GetStateAsync(job, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var state = await GetStateAsync(job, time.GetUtcNow(), new EngineRuns(docker), cancellationToken).ConfigureAwait(false);
         state.Suspended = suspended;
         await store.SaveSuspendedAsync(job.Name, suspended, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Job {Job} {Action} by the admin API", job.Name, suspended ? "suspended" : "resumed");
@@ -70,7 +71,7 @@ internal sealed class JobScheduler(
     public async Task<DateTimeOffset?> RunNowAsync(JobDefinition job, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var state = await GetStateAsync(job, now, cancellationToken).ConfigureAwait(false);
+        var state = await GetStateAsync(job, now, new EngineRuns(docker), cancellationToken).ConfigureAwait(false);
         lock (_jobs)
         {
             if (job.Concurrency == JobConcurrency.Forbid && state.Active.Count > 0)
@@ -80,12 +81,18 @@ internal sealed class JobScheduler(
         }
 
         var slot = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
-        Launch(job, state, slot, now, manual: true);
+        Launch(job, state, slot, first: null, manual: true);
         return slot;
     }
 
-    /// <summary>Wakes the loop (a run ended, a job was changed).</summary>
-    public void Wake() => _wake.Release();
+    /// <summary>Wakes the loop (a run ended, a job was changed); wakes before the loop looks again count as one.</summary>
+    public void Wake()
+    {
+        if (Interlocked.Exchange(ref _wakePending, 1) == 0)
+        {
+            _wake.Release();
+        }
+    }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -122,7 +129,6 @@ internal sealed class JobScheduler(
     {
         base.Dispose();
         _wake.Dispose();
-        _stateGate.Dispose();
         _runsCts.Dispose();
     }
 
@@ -131,14 +137,21 @@ internal sealed class JobScheduler(
         while (!stoppingToken.IsCancellationRequested)
         {
             DateTimeOffset? next = null;
+
+            // This tick sees whatever the wakes so far announced; a wake from here on wakes the next sleep.
+            Volatile.Write(ref _wakePending, 0);
             try
             {
+                // All jobs at once: their store writes are committed together and the engine is listed once per tick,
+                // so a thousand jobs due at one second start within milliseconds of it rather than one after another.
                 var now = time.GetUtcNow();
-                foreach (var job in config.Current.Jobs.Values)
+                var engine = new EngineRuns(docker);
+                var ticks = config.Current.Jobs.Values.Select(job => TickAsync(job, now, engine, stoppingToken)).ToList();
+                foreach (var due in await Task.WhenAll(ticks).ConfigureAwait(false))
                 {
-                    if (await TickAsync(job, now, stoppingToken).ConfigureAwait(false) is { } due && (next is null || due < next))
+                    if (due is { } d && (next is null || d < next))
                     {
-                        next = due;
+                        next = d;
                     }
                 }
             }
@@ -176,9 +189,9 @@ internal sealed class JobScheduler(
         }
     }
 
-    private async Task<DateTimeOffset?> TickAsync(JobDefinition job, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<DateTimeOffset?> TickAsync(JobDefinition job, DateTimeOffset now, EngineRuns engine, CancellationToken cancellationToken)
     {
-        var state = await GetStateAsync(job, now, cancellationToken).ConfigureAwait(false);
+        var state = await GetStateAsync(job, now, engine, cancellationToken).ConfigureAwait(false);
         List<ActiveRun> active;
         lock (_jobs)
         {
@@ -187,7 +200,7 @@ internal sealed class JobScheduler(
 
         var plan = JobPlanner.Plan(job with { Suspend = state.Suspended ?? job.Suspend }, state.Watermark, now, active);
         if (job.Concurrency == JobConcurrency.Forbid && plan.Start.Count > 0 && active.Count == 0
-            && await AdoptAsync(job, state, cancellationToken, runningOnly: true).ConfigureAwait(false) > 0)
+            && await AdoptAsync(job, state, engine, cancellationToken, runningOnly: true).ConfigureAwait(false) > 0)
         {
             // Another live scheduler's run of this job is going on the engine: forbid waits for it as for one of ours.
             lock (_jobs)
@@ -197,9 +210,10 @@ internal sealed class JobScheduler(
 
             plan = JobPlanner.Plan(job with { Suspend = state.Suspended ?? job.Suspend }, state.Watermark, now, active);
         }
+        var writes = new List<Task>();
         foreach (var dropped in plan.Dropped)
         {
-            await store.SaveRunAsync(DroppedRecord(job, dropped), now, cancellationToken).ConfigureAwait(false);
+            writes.Add(store.SaveRunAsync(DroppedRecord(job, dropped), now, cancellationToken));
             metrics.Dropped(job.Name, dropped.Status, dropped.Count);
             logger.LogInformation("Job {Job}: {Count}{AtLeast} slot(s) {First:O}..{Last:O} {Status}: {Reason}",
                 job.Name, dropped.Count, dropped.AtLeast ? "+" : "", dropped.First, dropped.Last, JobStore.StatusText(dropped.Status), dropped.Reason);
@@ -223,19 +237,23 @@ internal sealed class JobScheduler(
 
         if (plan.Watermark != state.Watermark)
         {
-            // Persisted before the runs start: a crash in between loses a slot rather than running it twice.
             state.Watermark = plan.Watermark;
-            await store.SaveStateAsync(job.Name, state.Watermark, state.Fingerprint, cancellationToken).ConfigureAwait(false);
-        }
-
-        foreach (var slot in plan.Start)
-        {
-            Launch(job, state, slot, now);
+            writes.Add(store.SaveStateAsync(job.Name, state.Watermark, state.Fingerprint, cancellationToken));
         }
 
         if (plan.Dropped.Count > 0)
         {
-            await store.PruneAsync(job.Name, job.History, now, cancellationToken).ConfigureAwait(false);
+            writes.Add(store.PruneAsync(job.Name, job.History, now, cancellationToken));
+        }
+
+        // The runs' first records go with the watermark, in the tick's one commit, before the runs start: a crash in
+        // between loses a slot rather than running it twice, and a run never starts unrecorded.
+        var starts = plan.Start.Select(slot => NewRunRecord(job, slot, attempt: 1, manual: false)).ToList();
+        writes.AddRange(starts.Select(record => store.SaveRunAsync(record, now, cancellationToken)));
+        await Task.WhenAll(writes).ConfigureAwait(false);
+        foreach (var record in starts)
+        {
+            Launch(job, state, record.Slot, record);
         }
 
         // A waiting slot starts when the blocking run ends (which wakes the loop); the misfire rules are checked again
@@ -245,49 +263,54 @@ internal sealed class JobScheduler(
 
     private static DateTimeOffset Min(DateTimeOffset? a, DateTimeOffset b) => a is { } x && x < b ? x : b;
 
-    private async Task<JobState> GetStateAsync(JobDefinition job, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<JobState> GetStateAsync(JobDefinition job, DateTimeOffset now, EngineRuns engine, CancellationToken cancellationToken)
     {
-        // One caller at a time (the loop and the admin API): a job's state is loaded, and its runs adopted, once.
-        await _stateGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await GetStateCoreAsync(job, now, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _stateGate.Release();
-        }
-    }
-
-    private async Task<JobState> GetStateCoreAsync(JobDefinition job, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        JobState? state;
+        // A job's state is loaded, and its runs adopted, once, whoever asks first (the loop or the admin API); other
+        // jobs load beside it. A load that failed is tried again by the next caller.
+        Task<JobState> load;
         lock (_jobs)
         {
-            _jobs.TryGetValue(job.Name, out state);
-        }
-
-        if (state is null)
-        {
-            var (watermark, fingerprint, suspended) = await store.GetStateAsync(job.Name, cancellationToken).ConfigureAwait(false);
-            state = new JobState(JobPlanner.StartingWatermark(job, watermark, fingerprint, now), job.Schedule.Fingerprint) { Suspended = suspended };
-            await store.SaveStateAsync(job.Name, state.Watermark, state.Fingerprint, cancellationToken).ConfigureAwait(false);
-            lock (_jobs)
+            if (!_loading.TryGetValue(job.Name, out load!) || load.IsFaulted || load.IsCanceled)
             {
-                _jobs[job.Name] = state;
+                _loading[job.Name] = load = LoadStateAsync(job, now, engine, cancellationToken);
             }
-
-            await AdoptAsync(job, state, cancellationToken).ConfigureAwait(false);
         }
-        else if (state.Fingerprint != job.Schedule.Fingerprint)
+
+        var state = await load.ConfigureAwait(false);
+        bool changed;
+        lock (state)
         {
-            // The schedule was edited: the old schedule's slots (missed or not) are not run under the new one.
-            logger.LogInformation("Job {Job}: schedule changed to '{Schedule}'; slots are computed from now", job.Name, job.Schedule.Text);
-            state.Watermark = now;
-            state.Fingerprint = job.Schedule.Fingerprint;
-            await store.SaveStateAsync(job.Name, state.Watermark, state.Fingerprint, cancellationToken).ConfigureAwait(false);
+            changed = state.Fingerprint != job.Schedule.Fingerprint;
+            if (changed)
+            {
+                // The schedule was edited: the old schedule's slots (missed or not) are not run under the new one.
+                state.Watermark = now;
+                state.Fingerprint = job.Schedule.Fingerprint;
+            }
         }
 
+        if (changed)
+        {
+            logger.LogInformation("Job {Job}: schedule changed to '{Schedule}'; slots are computed from now", job.Name, job.Schedule.Text);
+            await store.SaveStateAsync(job.Name, now, job.Schedule.Fingerprint, cancellationToken).ConfigureAwait(false);
+        }
+
+        return state;
+    }
+
+    private async Task<JobState> LoadStateAsync(JobDefinition job, DateTimeOffset now, EngineRuns engine, CancellationToken cancellationToken)
+    {
+        // Off the caller's stack, so that the loop's ticks of many jobs load side by side.
+        await Task.Yield();
+        var (watermark, fingerprint, suspended) = await store.GetStateAsync(job.Name, cancellationToken).ConfigureAwait(false);
+        var state = new JobState(JobPlanner.StartingWatermark(job, watermark, fingerprint, now), job.Schedule.Fingerprint) { Suspended = suspended };
+        await store.SaveStateAsync(job.Name, state.Watermark, state.Fingerprint, cancellationToken).ConfigureAwait(false);
+        lock (_jobs)
+        {
+            _jobs[job.Name] = state;
+        }
+
+        await AdoptAsync(job, state, engine, cancellationToken).ConfigureAwait(false);
         return state;
     }
 
@@ -297,7 +320,7 @@ internal sealed class JobScheduler(
     /// store, records how they ended (also for those that ended while no scheduler watched).
     /// </summary>
     /// <returns>How many running runs were adopted.</returns>
-    private async Task<int> AdoptAsync(JobDefinition job, JobState state, CancellationToken cancellationToken, bool runningOnly = false)
+    private async Task<int> AdoptAsync(JobDefinition job, JobState state, EngineRuns engine, CancellationToken cancellationToken, bool runningOnly = false)
     {
         if (job.Target.Backend != BackendKind.Local)
         {
@@ -307,7 +330,7 @@ internal sealed class JobScheduler(
         IReadOnlyList<FunctionContainerInfo> running;
         try
         {
-            running = [.. (await docker.ListAsync(cancellationToken).ConfigureAwait(false))
+            running = [.. (await engine.ListAsync(cancellationToken).ConfigureAwait(false))
                 .Where(c => c.Labels.TryGetValue(JobRunNames.JobLabel, out var j) && j == job.Name)];
         }
         catch (ServerlessDockerException ex)
@@ -442,25 +465,25 @@ internal sealed class JobScheduler(
         }
     }
 
-    private void Launch(JobDefinition job, JobState state, DateTimeOffset slot, DateTimeOffset now, bool manual = false)
+    // first: the first attempt's record when the tick saved it already; null to save it when the run starts.
+    private void Launch(JobDefinition job, JobState state, DateTimeOffset slot, JobRunRecord? first, bool manual = false)
     {
-        var handle = new RunHandle(slot, CancellationTokenSource.CreateLinkedTokenSource(_runsCts.Token), manual);
+        var handle = new RunHandle(slot, CancellationTokenSource.CreateLinkedTokenSource(_runsCts.Token), manual) { RunId = first?.Id ?? "" };
         lock (_jobs)
         {
             state.Active.Add(handle);
         }
 
-        metrics.Skew(job.Name, now - slot);
-        Track(Task.Run(() => RunSlotAsync(job, state, handle), CancellationToken.None));
+        Track(Task.Run(() => RunSlotAsync(job, state, handle, first), CancellationToken.None));
     }
 
-    private async Task RunSlotAsync(JobDefinition job, JobState state, RunHandle handle)
+    private async Task RunSlotAsync(JobDefinition job, JobState state, RunHandle handle, JobRunRecord? first)
     {
         try
         {
             for (var attempt = 1; ; attempt++)
             {
-                var run = await RunAttemptAsync(job, handle, attempt).ConfigureAwait(false);
+                var run = await RunAttemptAsync(job, handle, attempt, attempt == 1 ? first : null).ConfigureAwait(false);
                 var status = run.Status;
                 if (status is not (JobRunStatus.Failed or JobRunStatus.TimedOut) || handle.Cancel.IsCancellationRequested
                     || job.Retry.DelayAfter(attempt) is not { } delay)
@@ -491,21 +514,40 @@ internal sealed class JobScheduler(
             handle.Cancel.Dispose();
             Wake();
             await claims.ReleaseOldAsync(job).ConfigureAwait(false);
+            await PruneHistoryAsync(job).ConfigureAwait(false);
         }
     }
 
-    private async Task<JobRunRecord> RunAttemptAsync(JobDefinition job, RunHandle handle, int attempt)
+    private JobRunRecord NewRunRecord(JobDefinition job, DateTimeOffset slot, int attempt, bool manual) => new()
     {
-        var runId = "r" + Guid.NewGuid().ToString("N")[..16];
+        Id = "r" + Guid.NewGuid().ToString("N")[..16],
+        Job = job.Name,
+        Slot = slot,
+        Attempt = attempt,
+        Status = JobRunStatus.Running,
+        RunName = JobRunNames.RunName(job.Name, slot, attempt, manual),
+        StartedAt = time.GetUtcNow(),
+    };
+
+    // saved: the attempt's record when the tick saved it already; null to create and save it here.
+    private async Task<JobRunRecord> RunAttemptAsync(JobDefinition job, RunHandle handle, int attempt, JobRunRecord? saved)
+    {
+        var record = saved;
+        if (record is null)
+        {
+            record = NewRunRecord(job, handle.Slot, attempt, handle.Manual);
+            await store.SaveRunAsync(record, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var runId = record.Id;
+        var name = record.RunName!;
         handle.RunId = runId;
-        var name = JobRunNames.RunName(job.Name, handle.Slot, attempt, handle.Manual);
         var slotText = SlotFormat.Env(handle.Slot);
         var attemptText = attempt.ToString(CultureInfo.InvariantCulture);
-        var record = new JobRunRecord
+        if (attempt == 1)
         {
-            Id = runId, Job = job.Name, Slot = handle.Slot, Attempt = attempt, Status = JobRunStatus.Running, RunName = name, StartedAt = time.GetUtcNow(),
-        };
-        await store.SaveRunAsync(record, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            metrics.Skew(job.Name, time.GetUtcNow() - handle.Slot);
+        }
 
         var env = new Dictionary<string, string>(job.Target.Environment, StringComparer.Ordinal)
         {
@@ -534,6 +576,7 @@ internal sealed class JobScheduler(
             Status = status,
             FinishedAt = finished,
             ExitCode = result.ExitCode,
+            Node = result.Node,
             Reason = status switch
             {
                 JobRunStatus.Replaced => "stopped to start a newer slot (concurrency: replace)",
@@ -548,6 +591,19 @@ internal sealed class JobScheduler(
         logger.LogInformation("Job {Job} slot {Slot} attempt {Attempt} ({RunName}): {Status}{Reason}", job.Name, slotText, attempt, name,
             JobStore.StatusText(status), record.Reason is null ? "" : " - " + record.Reason);
         return record;
+    }
+
+    /// <summary>Applies the job's history policy after a run; never throws (the next run prunes again).</summary>
+    private async Task PruneHistoryAsync(JobDefinition job)
+    {
+        try
+        {
+            await store.PruneAsync(job.Name, job.History, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            logger.LogWarning(ex, "Job {Job}: could not prune its history", job.Name);
+        }
     }
 
     /// <summary>
@@ -598,6 +654,21 @@ internal sealed class JobScheduler(
         Status = d.Status,
         Reason = d.AtLeast ? $"{d.Reason} (at least {d.Count} slots)" : d.Reason,
     };
+
+    /// <summary>The project's containers on the engine, listed once per tick however many jobs look at them.</summary>
+    private sealed class EngineRuns(DockerFunctions docker)
+    {
+        private readonly Lock _gate = new();
+        private Task<IReadOnlyList<FunctionContainerInfo>>? _list;
+
+        public Task<IReadOnlyList<FunctionContainerInfo>> ListAsync(CancellationToken cancellationToken)
+        {
+            lock (_gate)
+            {
+                return _list ??= docker.ListAsync(cancellationToken);
+            }
+        }
+    }
 
     /// <summary>A job's slots as this scheduler knows them.</summary>
     private sealed class JobState(DateTimeOffset watermark, string fingerprint)
