@@ -90,7 +90,7 @@ public sealed class CronCliTests(EngineFixture engine) : IAsyncLifetime
         }
 
         Assert.StartsWith("SLOT", rows[0], StringComparison.Ordinal);
-        Assert.Matches($@"^\S+Z\s+1\s+failed\s+4\s+\d+\.\ds\s+sdock-cron-{_job}-\S+-m\s+", rows[1]);
+        Assert.Matches($@"^\S+Z\s+1\s+failed\s+4\s+\d+\.\ds\s+-\s+sdock-cron-{_job}-\S+-m\s+", rows[1]);
 
         Assert.Equal($"{_job}: suspended", (await SdockAsync("jobs", "suspend", _job, "--url", Url, "--token", "s3cret")).Stdout.Trim());
         Assert.Contains(" suspended ", (await SdockAsync("jobs", "ls", "--url", Url, "--token", "s3cret")).Stdout, StringComparison.Ordinal);
