@@ -37,7 +37,7 @@ var dir = Directory.CreateTempSubdirectory("sdock-bench-cron-").FullName;
 await using var docker = DockerFunctions.Connect(DockerEndpoint.FromVariables(new Dictionary<string, string> { ["DOCKER_HOST"] = "unix:///nonexistent/sdock-bench.sock" }));
 var store = new JobStore(Path.Combine(dir, "jobs.db"));
 await store.InitializeAsync(time.GetUtcNow(), CancellationToken.None);
-using var scheduler = new JobScheduler(source, invoker, store, new JobClaims(docker, time, NullLogger<JobClaims>.Instance), new JobMetrics(metrics),
+using var scheduler = new JobScheduler(source, invoker, store, new JobClaims(docker, new SwarmBackendProvider(docker, source, time), time, NullLogger<JobClaims>.Instance), new JobMetrics(metrics),
     docker, new JobWebhooks(source, time, NullLogger<JobWebhooks>.Instance), time, NullLogger<JobScheduler>.Instance);
 
 Console.Error.WriteLine($"{jobs} jobs '@every {every}s', measuring {slots} slots after {warmupSlots} warm-up slot(s)...");

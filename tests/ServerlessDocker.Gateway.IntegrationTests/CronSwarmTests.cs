@@ -67,8 +67,14 @@ public sealed class CronSwarmTests(EngineFixture engine)
             Assert.All(succeeded, r => Assert.Contains("ran " + r.GetProperty("slot").GetString(), r.GetProperty("stdout").GetString(), StringComparison.Ordinal));
             Assert.DoesNotContain(runs, r => r.GetProperty("status").GetString() == "failed");
 
-            // Every slot any scheduler tried ran once: the other one found the service name taken.
-            Assert.Contains(runs, r => r.GetProperty("status").GetString() == "claimed");
+            // Every slot any scheduler tried ran once: the other one found the slot's Swarm claim taken.
+            Assert.Contains(runs, r => r.GetProperty("status").GetString() == "claimed"
+                && r.GetProperty("reason").GetString()!.Contains("holds the Swarm claim", StringComparison.Ordinal));
+
+            // Each run's claim (a config named like its service) outlives the service, so a scheduler that reaches the
+            // slot later still finds it taken.
+            var claims = await ClaimNamesAsync(host);
+            Assert.All(succeeded, r => Assert.Contains(r.GetProperty("runName").GetString(), claims));
 
             // The one-shot services are removed once their run is recorded.
             for (var i = 0; ; i++)
@@ -86,10 +92,29 @@ public sealed class CronSwarmTests(EngineFixture engine)
         }
         finally
         {
+            await RemoveClaimsAsync(host);
             foreach (var dir in dirs)
             {
                 Directory.Delete(dir, recursive: true);
             }
+        }
+    }
+
+    private async Task<List<string>> ClaimNamesAsync(string host)
+    {
+        var (code, output) = await DockerCli.RunAsync(Ct, "-H", host, "config", "ls", "--format", "{{.Name}}", "--filter", $"label={JobRunNames.JobLabel}={_job}");
+        Assert.True(code == 0, $"docker config ls failed: {output}");
+        return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+    }
+
+    // The kept claims are the job's documented leftovers: a test removes its own.
+    private async Task RemoveClaimsAsync(string host)
+    {
+        var names = await ClaimNamesAsync(host);
+        if (names.Count > 0)
+        {
+            var (code, output) = await DockerCli.RunAsync(Ct, ["-H", host, "config", "rm", .. names]);
+            Assert.True(code == 0, $"docker config rm failed: {output}");
         }
     }
 
@@ -163,6 +188,7 @@ public sealed class CronSwarmTests(EngineFixture engine)
         {
             var (code, output) = await SwarmScriptAsync(script, "node-start", node);
             Assert.True(code == 0, $"node-start {node} failed: {output}");
+            await RemoveClaimsAsync(host);
         }
     }
 

@@ -16,7 +16,7 @@ namespace ServerlessDocker.Swarm;
 /// Output reaches the pipes after the task exits (service logs are read once it is done), not while it runs.
 /// Stdin is refused: services have no attach.
 /// </remarks>
-public sealed class SwarmBackend : IFunctionBackend
+public sealed partial class SwarmBackend : IFunctionBackend
 {
     private static readonly TimeSpan CreateTimeout = TimeSpan.FromSeconds(30);
     private readonly DockerClient _client;

@@ -45,7 +45,7 @@ public sealed class JobSchedulerTests : IAsyncDisposable
         var invoker = new FunctionInvoker(_runner, concurrency, new FunctionRouter(source, new ContainerFunctionsOptions()), metrics, new InvocationLog(), _time, NullLogger<FunctionInvoker>.Instance);
         var store = new JobStore(Path.Combine(_dir, name + ".db"));
         store.InitializeAsync(_time.GetUtcNow(), Ct).GetAwaiter().GetResult();
-        var scheduler = new JobScheduler(source, invoker, store, new JobClaims(_docker, _time, NullLogger<JobClaims>.Instance), new JobMetrics(metrics), _docker, new JobWebhooks(source, _time, NullLogger<JobWebhooks>.Instance), _time, NullLogger<JobScheduler>.Instance);
+        var scheduler = new JobScheduler(source, invoker, store, new JobClaims(_docker, new SwarmBackendProvider(_docker, source, _time), _time, NullLogger<JobClaims>.Instance), new JobMetrics(metrics), _docker, new JobWebhooks(source, _time, NullLogger<JobWebhooks>.Instance), _time, NullLogger<JobScheduler>.Instance);
         _schedulers.Add(scheduler);
         return scheduler;
     }

@@ -566,7 +566,8 @@ internal sealed class JobScheduler(
         // Local runs keep their exited container: the name stays claimed for schedulers that look at the slot later.
         var input = new InvocationInput(runId, request, "", "", null, 0, PassAuthorization: false, InvokeAuthorized: true, name, labels, job.Volumes, KeepContainer: fn.Backend == BackendKind.Local);
         var sink = new TailSink(OutputTailBytes);
-        var result = await invoker.InvokeAsync(fn, input, sink, InvocationKind.Cron, handle.Cancel.Token).ConfigureAwait(false);
+        var result = await ClaimOnSwarmAsync(fn, name, labels, handle.Cancel.Token).ConfigureAwait(false)
+            ?? await invoker.InvokeAsync(fn, input, sink, InvocationKind.Cron, handle.Cancel.Token).ConfigureAwait(false);
         var status = Classify(result, handle);
         var kept = fn.Backend == BackendKind.Local && status != JobRunStatus.Claimed && result.ContainerId is not null;
         var (stdout, stderr) = (kept ? await ReadLogsAsync(result.ContainerId!).ConfigureAwait(false) : null) ?? (sink.ToString(), result.Stderr);
@@ -591,6 +592,33 @@ internal sealed class JobScheduler(
         logger.LogInformation("Job {Job} slot {Slot} attempt {Attempt} ({RunName}): {Status}{Reason}", job.Name, slotText, attempt, name,
             JobStore.StatusText(status), record.Reason is null ? "" : " - " + record.Reason);
         return record;
+    }
+
+    /// <summary>
+    /// On a Swarm, claims the slot (a config named like the run) before its service exists, since the service is
+    /// removed once its run is recorded and must not be the only claim: null to go on and run, else the outcome
+    /// that stands for the run (claimed elsewhere, or the claim could not be made).
+    /// </summary>
+    private async Task<InvocationResult?> ClaimOnSwarmAsync(FunctionDefinition fn, string name, Dictionary<string, string> labels, CancellationToken cancellationToken)
+    {
+        if (fn.Backend != BackendKind.Swarm)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await claims.TryClaimOnSwarmAsync(name, labels, cancellationToken).ConfigureAwait(false) ? null
+                : new InvocationResult(InvocationOutcome.NameTaken, 409, null, null, $"another scheduler holds the Swarm claim '{name}': the slot runs there", "", TimeSpan.Zero);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return new InvocationResult(InvocationOutcome.Disconnected, InvocationResult.ClientClosedRequest, null, null, "stopped before the run started", "", TimeSpan.Zero);
+        }
+        catch (ServerlessDockerException ex)
+        {
+            return new InvocationResult(InvocationOutcome.Failed, 502, null, null, "could not claim the slot on the Swarm: " + ex.Message, "", TimeSpan.Zero);
+        }
     }
 
     /// <summary>Applies the job's history policy after a run; never throws (the next run prunes again).</summary>
