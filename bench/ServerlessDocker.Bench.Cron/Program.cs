@@ -14,6 +14,13 @@ using ServerlessDocker.Gateway.Triggers.Cron;
 // The scheduler alone (issue goal: 1,000 jobs due at the same second, dispatch skew p99 < 100 ms). Real clock, real
 // store (SQLite) and the real invocation pipeline; only the engine is replaced by a runner that answers at once.
 //   dotnet run -c Release --project bench/ServerlessDocker.Bench.Cron -- [--jobs 1000] [--slots 4] [--every 5] [--warmup 2]
+// With `engine` first, the real-engine benchmark instead (EngineBench):
+//   dotnet run -c Release --project bench/ServerlessDocker.Bench.Cron -- engine [--jobs 20] [--every 10] [--duration 120]
+if (args is ["engine", .. var engineArgs])
+{
+    return await EngineBench.RunAsync(engineArgs);
+}
+
 var jobs = Option("--jobs", 1000);
 var slots = Option("--slots", 4);
 var every = Option("--every", 5);
