@@ -115,6 +115,36 @@ public sealed class AdversarialCreateBodyTests(ProxyEnvironment environment)
         await DockerCli.RunAsync(ct, "rm", "-f", name);
     }
 
+    [Fact(Timeout = 60000)]
+    public async Task Create_WithoutCgroupnsMode_GetsAPrivateCgroupNamespace()
+    {
+        // On cgroup v1 the engine's default is the host's cgroup namespace: the premise is checked on a direct create,
+        // so the test fails if the proxy stops setting the mode (and says so if the machine's default changes).
+        var ct = TestContext.Current.CancellationToken;
+        var tenants = await environment.GetTenantsAsync(ct);
+        var direct = $"adv-cgd-{environment.RunId}-{Guid.NewGuid():N}"[..40];
+        var proxied = $"adv-cgp-{environment.RunId}-{Guid.NewGuid():N}"[..40];
+        try
+        {
+            await DockerCli.RunAsync(ct, "create", "--name", direct, "busybox", "cat", "/proc/self/cgroup");
+            var directMode = (await DockerCli.RunAsync(ct, "inspect", "--format", "{{.HostConfig.CgroupnsMode}}", direct)).StandardOutput.Trim();
+            Assert.True(directMode == "host", $"premise: a direct create on this engine gets the host cgroup namespace, got '{directMode}'");
+            var directCgroups = (await DockerCli.RunAsync(ct, "start", "-a", direct)).StandardOutput;
+            Assert.Contains("/docker/", directCgroups, StringComparison.Ordinal);
+
+            var response = await RawHttp.SendAsync(tenants.Attacker.SocketPath, "POST", $"/v1.41/containers/create?name={proxied}", """{"Image":"busybox","Cmd":["cat","/proc/self/cgroup"],"HostConfig":{"Memory":67108864}}""", cancellationToken: ct);
+            Assert.True(response.Status == 201, response.ToString());
+            var mode = (await DockerCli.RunAsync(ct, "inspect", "--format", "{{.HostConfig.CgroupnsMode}}", proxied)).StandardOutput.Trim();
+            Assert.Equal("private", mode);
+            var cgroups = (await DockerCli.RunAsync(ct, "start", "-a", proxied)).StandardOutput;
+            Assert.DoesNotContain("/docker/", cgroups, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await DockerCli.RunAsync(CancellationToken.None, "rm", "-f", direct, proxied);
+        }
+    }
+
     [Theory(Timeout = 60000)]
     [InlineData("""{"Image":"busybox"}""", 403)]
     [InlineData("""{"Image":"busybox","HostConfig":{}}""", 403)]

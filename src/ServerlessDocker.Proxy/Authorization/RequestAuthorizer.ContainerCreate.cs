@@ -418,6 +418,13 @@ internal sealed partial class RequestAuthorizer
         await CheckNamespaceAsync(hc, "UTSMode", [], cancellationToken).ConfigureAwait(false);
         await CheckNamespaceAsync(hc, "UsernsMode", [], cancellationToken).ConfigureAwait(false);
         await CheckNamespaceAsync(hc, "CgroupnsMode", ["private"], cancellationToken).ConfigureAwait(false);
+
+        // On cgroup v1 the engine's default is the host's cgroup namespace (and API < 1.41 forces it when the field
+        // is empty), which shows the host's cgroup tree: a tenant's container always gets its own.
+        if (string.IsNullOrEmpty(StrictJson.GetString(hc, "CgroupnsMode")))
+        {
+            StrictJson.Set(hc, "CgroupnsMode", "private");
+        }
     }
 
     private async Task CheckNamespaceAsync(JsonObject hc, string field, string[] allowedPlain, CancellationToken cancellationToken)
