@@ -9,7 +9,7 @@ using ServerlessDocker.Proxy;
 //   direct  : the engine's own socket
 //   proxy   : the scoped proxy in its own process (audit off), as `sdock proxy` runs it
 //   haproxy : HAProxy from Debian as a Tecnativa-style path filter
-// Usage: dotnet run -c Release --project bench/ServerlessDocker.Bench.Proxy [-- --small N --cycles N --warmup N --cycle-warmup N]
+// Usage: dotnet run -c Release --project bench/ServerlessDocker.Bench.Proxy [-- --small N --cycles N --creates N --warmup N --cycle-warmup N]
 var engine = Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "unix:///var/run/docker.sock";
 var smallCount = Argument("--small", 2000);
 var cycleCount = Argument("--cycles", 20);
@@ -17,6 +17,8 @@ var cycleCount = Argument("--cycles", 20);
 var warmupCount = Argument("--warmup", 3000);
 // The create path too: unmeasured cycles first, so the proxy's create handling is measured after tiering as well.
 var cycleWarmupCount = Argument("--cycle-warmup", 20);
+// Creates alone (create, then remove unmeasured): the create overhead is a few ms in a noisy ~10 ms step, so it gets many samples.
+var createCount = Argument("--creates", 200);
 // `--serve SCOPE SOCKET`: the proxy side, in its own process (like `sdock proxy`), so it never shares a thread pool with the client.
 if (args is ["--serve", var serveScope, var serveSocket])
 {
@@ -57,10 +59,14 @@ var createBody = "{\"Image\":\"busybox\",\"Cmd\":[\"echo\",\"bench\"],\"AttachSt
     + "\"HostConfig\":{\"NetworkMode\":\"none\",\"Memory\":67108864,\"PidsLimit\":64},"
     + $"\"Labels\":{{\"io.sdock.bench\":\"proxy\",\"io.sdock.proxy.scope\":\"{scopeName}\",\"io.sdock.proxy.scope.0\":\"{scopeName}\"}}}}";
 
+// The proxy stamps its own labels; direct and HAProxy get the same ones in the body, so the creates are alike.
+var proxyCreateBody = createBody.Replace($",\"io.sdock.proxy.scope\":\"{scopeName}\",\"io.sdock.proxy.scope.0\":\"{scopeName}\"", string.Empty, StringComparison.Ordinal);
+
 var small = paths.ToDictionary(p => p.Name, _ => new List<double>());
 var cycles = paths.ToDictionary(p => p.Name, _ => new List<double>());
 var failures = paths.ToDictionary(p => p.Name, _ => 0);
 var stepTimes = paths.ToDictionary(p => p.Name, _ => new Dictionary<string, List<double>>());
+var creates = paths.ToDictionary(p => p.Name, _ => new List<double>());
 var clients = paths.ToDictionary(p => p.Name, p => new RawClient(p.Socket));
 try
 {
@@ -90,8 +96,7 @@ try
     {
         foreach (var p in paths)
         {
-            // The proxy stamps its own labels; direct and HAProxy get the same ones in the body, so the creates are alike.
-            var body = p.Name == "proxy" ? createBody.Replace($",\"io.sdock.proxy.scope\":\"{scopeName}\",\"io.sdock.proxy.scope.0\":\"{scopeName}\"", string.Empty, StringComparison.Ordinal) : createBody;
+            var body = p.Name == "proxy" ? proxyCreateBody : createBody;
             var watch = Stopwatch.StartNew();
             var ok = await FullCycleAsync(p.Socket, body, i >= cycleWarmupCount ? stepTimes[p.Name] : []);
             if (i >= cycleWarmupCount)
@@ -103,6 +108,25 @@ try
             {
                 failures[p.Name]++;
             }
+        }
+    }
+
+    for (var i = 0; i < createCount; i++)
+    {
+        foreach (var p in paths)
+        {
+            var body = p.Name == "proxy" ? proxyCreateBody : createBody;
+            var watch = Stopwatch.StartNew();
+            var (status, answer) = await clients[p.Name].SendAsync("POST", "/v1.41/containers/create", body);
+            creates[p.Name].Add(watch.Elapsed.TotalMilliseconds);
+            if (status != 201)
+            {
+                failures[p.Name]++;
+                continue;
+            }
+
+            var id = JsonDocument.Parse(answer).RootElement.GetProperty("Id").GetString();
+            await clients[p.Name].SendAsync("DELETE", $"/v1.41/containers/{id}", null);
         }
     }
 }
@@ -133,6 +157,7 @@ foreach (var p in paths)
 }
 
 // The create goal is an absolute cost over direct: the median of the per-round differences (same round, back to back).
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{createCount} creates: p50 direct {Pct(creates["direct"], 50):0.00} ms, proxy {Pct(creates["proxy"], 50):0.00} ms, haproxy {Pct(creates["haproxy"], 50):0.00} ms"));
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"create over direct (median of paired differences): proxy {PairedDifference("proxy"):+0.00;-0.00} ms, haproxy {PairedDifference("haproxy"):+0.00;-0.00} ms"));
 
 // Paired ratios (same round, consecutive requests) are robust to load drift on a shared machine.
@@ -142,7 +167,7 @@ work.Delete(recursive: true);
 return failures.Values.Sum() == 0 ? 0 : 1;
 
 double PairedDifference(string name) =>
-    Pct(stepTimes[name]["create"].Zip(stepTimes["direct"]["create"], (x, y) => x - y).ToList(), 50);
+    Pct(creates[name].Zip(creates["direct"], (x, y) => x - y).ToList(), 50);
 
 static double Paired(Dictionary<string, List<double>> d, string a, string b)
 {

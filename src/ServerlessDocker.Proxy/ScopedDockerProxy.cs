@@ -35,7 +35,7 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
     {
         Options = options;
         Upstream = UpstreamConnector.For(options.Upstream);
-        Engine = new EngineClient(Upstream);
+        Engine = new EngineClient(Upstream, options.TimeProvider);
         Audit = new AuditLog(options.AuditLog, options.TimeProvider);
     }
 
@@ -73,7 +73,9 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
         {
             File.SetUnixFileMode(options.SocketDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        proxy._eventMonitor = proxy.MonitorNestedScopesAsync(proxy._stopping.Token);
+        proxy._eventMonitor = Task.WhenAll(
+            proxy.MonitorNestedScopesAsync(proxy._stopping.Token),
+            proxy.MonitorImagesAsync(proxy._stopping.Token));
         return proxy;
     }
 
@@ -248,6 +250,43 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
             catch (OperationCanceledException)
             {
                 return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Keeps <see cref="EngineClient.Images"/> honest about changes made outside this proxy: every image event clears
+    /// it, and while the stream is down nothing is served from it.
+    /// </summary>
+    private async Task MonitorImagesAsync(CancellationToken cancellationToken)
+    {
+        var filters = new JsonObject { ["type"] = new JsonArray("image") }.ToJsonString();
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                // Replayed from a moment before the stream opens: the engine answers before it subscribes.
+                var since = Options.TimeProvider.GetUtcNow() - TimeSpan.FromSeconds(1);
+                using var stream = await Engine.OpenEventsAsync(filters, cancellationToken, since).ConfigureAwait(false);
+                Engine.Images.StartWatching();
+                using var reader = new StreamReader(stream);
+                while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is not null)
+                {
+                    Engine.Images.Invalidate();
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or System.Net.Sockets.SocketException)
+            {
+                Engine.Images.StopWatching();
+                await Task.Delay(TimeSpan.FromSeconds(1), Options.TimeProvider, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            finally
+            {
+                Engine.Images.StopWatching();
             }
         }
     }

@@ -20,7 +20,7 @@ internal sealed partial class RequestAuthorizer
 
         // The engine look-ups of a create overlap: the image inspect, then (under the lock) the subtree lists
         // for the quotas. Decisions are still taken one after another, in the same order as before.
-        var imageLookup = _engine.InspectImageAsync(image, cancellationToken);
+        var imageLookup = _engine.InspectImageCachedAsync(image, cancellationToken);
 
         // Quotas are checked and the create forwarded under the tenant's lock, so concurrent creates cannot overshoot.
         // The lists start after the lock is taken, so they include every earlier create. No quota, no lock.

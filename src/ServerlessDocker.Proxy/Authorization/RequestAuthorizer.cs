@@ -30,6 +30,32 @@ internal sealed partial class RequestAuthorizer
     /// <summary>Authorises a request; throws <see cref="RequestRejectedException"/> to answer it with an error instead.</summary>
     public async Task<ForwardPlan> AuthorizeAsync(string method, CanonicalRequestTarget target, Route route, byte[] body, CancellationToken cancellationToken)
     {
+        if (!ChangesImages(route.Name))
+        {
+            return await AuthorizeRouteAsync(method, target, route, body, cancellationToken).ConfigureAwait(false);
+        }
+
+        // A request that can change what an image reference names clears the creates' image cache before the engine
+        // sees it and again once it is done (a build tags at its end).
+        var images = _engine.Images;
+        images.Invalidate();
+        var plan = await AuthorizeRouteAsync(method, target, route, body, cancellationToken).ConfigureAwait(false);
+        var inner = plan.OnCompleted;
+        return plan with
+        {
+            OnCompleted = status =>
+            {
+                images.Invalidate();
+                return inner?.Invoke(status) ?? ValueTask.CompletedTask;
+            },
+        };
+    }
+
+    private static bool ChangesImages(string route) =>
+        route is "image.build" or "image.commit" or "image.pull" or "image.prune" or "image.delete" or "image.tag";
+
+    private async Task<ForwardPlan> AuthorizeRouteAsync(string method, CanonicalRequestTarget target, Route route, byte[] body, CancellationToken cancellationToken)
+    {
         var prefix = target.ApiVersion is null ? string.Empty : "/v" + target.ApiVersion;
         var query = target.Query;
         var reference = route.Reference ?? string.Empty;

@@ -13,8 +13,9 @@ internal sealed class EngineClient : IDisposable
     private readonly HttpClient _http;
 
     /// <summary>Creates a client over <paramref name="endpoint"/>.</summary>
-    public EngineClient(UpstreamConnector endpoint)
+    public EngineClient(UpstreamConnector endpoint, TimeProvider timeProvider)
     {
+        Images = new ImageLookupCache(timeProvider);
         var handler = new SocketsHttpHandler
         {
             AllowAutoRedirect = false,
@@ -24,6 +25,9 @@ internal sealed class EngineClient : IDisposable
         };
         _http = new HttpClient(handler) { BaseAddress = new Uri("http://docker"), Timeout = Timeout.InfiniteTimeSpan };
     }
+
+    /// <summary>Images already looked up by reference for creates (see <see cref="ImageLookupCache"/>).</summary>
+    public ImageLookupCache Images { get; }
 
     /// <summary>Labels of containers already looked up by full ID (see <see cref="ContainerOwnershipCache"/>).</summary>
     public ContainerOwnershipCache Containers { get; } = new(4096);
@@ -69,6 +73,27 @@ internal sealed class EngineClient : IDisposable
             json["Id"]!.GetValue<string>(),
             ReadLabels(json["Config"]?["Labels"]),
             json["RepoTags"] is JsonArray tags ? [.. tags.Select(t => t!.GetValue<string>())] : []);
+    }
+
+    /// <summary>
+    /// Inspects an image by reference, served from <see cref="Images"/> when it holds a current entry; a missing
+    /// image is always asked for.
+    /// </summary>
+    public async Task<EngineObject?> InspectImageCachedAsync(string reference, CancellationToken cancellationToken)
+    {
+        if (Images.TryGet(reference, out var cached))
+        {
+            return cached;
+        }
+
+        var generation = Images.Generation;
+        var image = await InspectImageAsync(reference, cancellationToken).ConfigureAwait(false);
+        if (image is not null)
+        {
+            Images.Add(reference, image, generation);
+        }
+
+        return image;
     }
 
     /// <summary>Inspects a network by name or ID.</summary>
@@ -142,10 +167,14 @@ internal sealed class EngineClient : IDisposable
         }
     }
 
-    /// <summary>Opens the engine's event stream with the given filters JSON.</summary>
-    public async Task<Stream> OpenEventsAsync(string filtersJson, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the engine's event stream with the given filters JSON; with <paramref name="since"/>, events from that
+    /// time are replayed first (the engine answers before it subscribes, so this closes the gap).
+    /// </summary>
+    public async Task<Stream> OpenEventsAsync(string filtersJson, CancellationToken cancellationToken, DateTimeOffset? since = null)
     {
-        var response = await _http.GetAsync($"/events?filters={Uri.EscapeDataString(filtersJson)}", HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        var sinceQuery = since is { } from ? "&since=" + from.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
+        var response = await _http.GetAsync($"/events?filters={Uri.EscapeDataString(filtersJson)}{sinceQuery}", HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
     }
