@@ -23,7 +23,7 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
 
     // Containers this proxy created to hold a nested scope, by full ID: the only destroy events it acts on.
     private readonly ConcurrentDictionary<string, ProxyScope> _holders = new(StringComparer.Ordinal);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _quotaLocks = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, QuotaGate> _quotaLocks = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
     // Leftover removals waiting for still-running containers to exit (LeftoverGrace); the proxy's dispose awaits them.
@@ -108,7 +108,7 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
         _stopping.Dispose();
         foreach (var gate in _quotaLocks.Values)
         {
-            gate.Dispose();
+            gate.Semaphore.Dispose();
         }
     }
 
@@ -148,15 +148,27 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
     /// </summary>
     internal async Task<IDisposable> AcquireQuotaLockAsync(ProxyScope scope, CancellationToken cancellationToken)
     {
+        var gate = QuotaGateOf(scope);
+        await gate.Semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Releaser(gate);
+    }
+
+    /// <summary>
+    /// How many times the quota lock on <paramref name="scope"/>'s path has been released. A subtree list taken after
+    /// reading this still holds every container created under the lock if the count is unchanged once the lock is
+    /// held: a create in flight at the read releases the lock after its engine call, which changes the count.
+    /// </summary>
+    internal long QuotaLockReleases(ProxyScope scope) => Interlocked.Read(ref QuotaGateOf(scope).Releases);
+
+    private QuotaGate QuotaGateOf(ProxyScope scope)
+    {
         var root = scope;
         while (root.Parent is not null)
         {
             root = root.Parent;
         }
 
-        var gate = _quotaLocks.GetOrAdd(root.Path, static _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Releaser(gate);
+        return _quotaLocks.GetOrAdd(root.Path, static _ => new QuotaGate());
     }
 
     /// <summary>
@@ -291,7 +303,13 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
         }
     }
 
-    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+    private sealed class QuotaGate
+    {
+        public readonly SemaphoreSlim Semaphore = new(1, 1);
+        public long Releases;
+    }
+
+    private sealed class Releaser(QuotaGate gate) : IDisposable
     {
         private int _released;
 
@@ -299,7 +317,8 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                semaphore.Release();
+                Interlocked.Increment(ref gate.Releases);
+                gate.Semaphore.Release();
             }
         }
     }

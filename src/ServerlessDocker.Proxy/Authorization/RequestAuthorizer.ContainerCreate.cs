@@ -11,34 +11,60 @@ internal sealed partial class RequestAuthorizer
 {
     private async Task<ForwardPlan> CreateContainerAsync(string prefix, QueryParameters query, byte[] rawBody, CancellationToken cancellationToken)
     {
-        CheckContainerName(query.Get("name"));
-        var body = StrictJson.ParseObject(rawBody, EngineBodyShapes.ContainerCreate);
+        // The subtree lists for the quotas start before anything else; they are used if no quota-locked create
+        // finished while this one parsed and waited for the lock, and taken again under the lock otherwise.
+        var quotaPath = HasQuotaOnPath();
+        var releasesBefore = quotaPath ? _scope.Proxy.QuotaLockReleases(_scope) : 0;
+        var earlyLists = quotaPath ? ListQuotaSubtreesAsync(cancellationToken) : null;
+        JsonObject body;
+        string image;
+        try
+        {
+            CheckContainerName(query.Get("name"));
+            body = StrictJson.ParseObject(rawBody, EngineBodyShapes.ContainerCreate);
+            image = StrictJson.GetString(body, "Image") ?? throw new RequestRejectedException(400, "Config.Image is required");
+        }
+        catch
+        {
+            if (earlyLists is not null)
+            {
+                Observe(earlyLists);
+            }
+
+            throw;
+        }
+
         var hostConfig = StrictJson.GetObject(body, "HostConfig") ?? [];
         var volumesToCreate = new List<string>();
 
-        var image = StrictJson.GetString(body, "Image") ?? throw new RequestRejectedException(400, "Config.Image is required");
-
-        // The engine look-ups of a create overlap: the image inspect, then (under the lock) the subtree lists
-        // for the quotas. Decisions are still taken one after another, in the same order as before.
+        // The engine look-ups of a create overlap: the subtree lists and the image inspect. Decisions are still
+        // taken one after another, in the same order as before.
         var imageLookup = _engine.InspectImageCachedAsync(image, cancellationToken);
 
         // Quotas are checked and the create forwarded under the tenant's lock, so concurrent creates cannot overshoot.
-        // The lists start after the lock is taken, so they include every earlier create. No quota, no lock.
+        // No quota, no lock.
         IDisposable quotaLock = NoLock.Instance;
+        var quotaLists = earlyLists ?? Task.FromResult(Array.Empty<(ProxyScope, IReadOnlyList<Engine.EngineObject>)>());
         try
         {
-            if (HasQuotaOnPath())
+            if (quotaPath)
             {
                 quotaLock = await _scope.Proxy.AcquireQuotaLockAsync(_scope, cancellationToken).ConfigureAwait(false);
+                if (_scope.Proxy.QuotaLockReleases(_scope) != releasesBefore)
+                {
+                    // A create finished after the early lists began: they may miss it.
+                    Observe(quotaLists);
+                    quotaLists = ListQuotaSubtreesAsync(cancellationToken);
+                }
             }
         }
         catch
         {
             Observe(imageLookup);
+            Observe(quotaLists);
             throw;
         }
 
-        var quotaLists = ListQuotaSubtreesAsync(cancellationToken);
         ProxyScope? nested = null;
         JsonObject labels;
         try
