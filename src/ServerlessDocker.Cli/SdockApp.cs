@@ -13,6 +13,12 @@ internal static class SdockApp
 
     public static async Task<int> RunAsync(string[] args)
     {
+        if (CheckoutStaleness.EnsureFresh(args) is { } stale)
+        {
+            Console.Error.WriteLine($"sdock: {stale}");
+            return ErrorExitCode;
+        }
+
         if (FullBuildHandOff.IsNeeded(args))
         {
             Console.Error.WriteLine($"sdock: {FullBuildHandOff.Exec(args, $"'sdock {args[0]}'").Message}");

@@ -81,35 +81,56 @@ public sealed class CliNativeBuildTests(EngineFixture engine)
     [Fact(Timeout = 60000)]
     public async Task Wrapper_RunsTheNativeBuildOnlyWhileNoSourceIsNewer()
     {
-        // A checkout of ./sdock's own layout: a stand-in native build that says it ran, and one source file.
+        // A checkout of ./sdock's own layout with the real native build, a stand-in full build and sources. The
+        // native build checks the sources itself; when one is newer it goes back to the wrapper's full-build path,
+        // whose rebuild fails here (no project), so the stale native build is seen never to run.
         var dir = Directory.CreateTempSubdirectory("sdock-wrapper-").FullName;
         try
         {
             var wrapper = Path.Combine(dir, "sdock");
             File.Copy(Path.Combine(RepositoryRoot.Path, "sdock"), wrapper);
-            var source = Path.Combine(dir, "src", "ServerlessDocker", "Run.cs");
-            Directory.CreateDirectory(Path.GetDirectoryName(source)!);
-            await File.WriteAllTextAsync(source, "// a source", Ct);
             var native = Path.Combine(dir, "artifacts", "native", "sdock");
             Directory.CreateDirectory(Path.GetDirectoryName(native)!);
-            await File.WriteAllTextAsync(native, "#!/bin/sh\necho \"native $*\"\n", Ct);
-            File.SetUnixFileMode(native, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            File.Copy(Native, native);
             var dll = Path.Combine(dir, "artifacts", "bin", "ServerlessDocker.Cli", "release", "sdock.dll");
             Directory.CreateDirectory(Path.GetDirectoryName(dll)!);
             await File.WriteAllTextAsync(dll, "", Ct);
-            File.SetLastWriteTimeUtc(source, DateTime.UtcNow.AddHours(-1));
+            var source = Path.Combine(dir, "src", "ServerlessDocker", "Deep", "Run.cs");
+            var project = Path.Combine(dir, "src", "ServerlessDocker", "ServerlessDocker.csproj");
+            var props = Path.Combine(dir, "Directory.Build.props");
+            Directory.CreateDirectory(Path.GetDirectoryName(source)!);
+            foreach (var file in new[] { source, project, props })
+            {
+                await File.WriteAllTextAsync(file, "<!-- a source -->", Ct);
+            }
 
-            var fresh = await ProcessRunner.RunAsync(wrapper, ["ps", "-a"], Ct, workingDirectory: dir);
+            var now = DateTime.UtcNow;
+            File.SetLastWriteTimeUtc(native, now);
+            foreach (var file in new[] { source, project, props, dll })
+            {
+                File.SetLastWriteTimeUtc(file, now.AddHours(-1));
+            }
+
+            var fresh = await ProcessRunner.RunAsync(wrapper, ["--version"], Ct, workingDirectory: dir);
             Assert.True(fresh.ExitCode == 0, fresh.ToString());
-            Assert.Equal("native ps -a\n", fresh.StandardOutput);
+            Assert.Matches(@"^\d+\.\d+\.\d+", fresh.StandardOutput);
 
-            // An edited source makes both builds stale: the wrapper rebuilds (which fails here: no project) and
-            // never runs the stale native build.
-            File.SetLastWriteTimeUtc(source, DateTime.UtcNow.AddHours(1));
-            var stale = await ProcessRunner.RunAsync(wrapper, ["ps", "-a"], Ct, workingDirectory: dir);
-            Assert.Equal(125, stale.ExitCode);
-            Assert.DoesNotContain("native", stale.StandardOutput);
-            Assert.Contains("sdock: building the CLI failed", stale.StandardError);
+            // Each kind of source, edited, makes the native build stale.
+            foreach (var edited in new[] { source, project, props })
+            {
+                File.SetLastWriteTimeUtc(edited, now.AddHours(1));
+                var stale = await ProcessRunner.RunAsync(wrapper, ["--version"], Ct, workingDirectory: dir);
+                Assert.True(stale.ExitCode == 125, $"{edited}: {stale}");
+                Assert.Empty(stale.StandardOutput);
+                Assert.Contains("sdock: building the CLI failed", stale.StandardError);
+                File.SetLastWriteTimeUtc(edited, now.AddHours(-1));
+            }
+
+            // The full build the native one hands commands to must exist too.
+            File.Delete(dll);
+            var missing = await ProcessRunner.RunAsync(wrapper, ["--version"], Ct, workingDirectory: dir);
+            Assert.True(missing.ExitCode == 125, missing.ToString());
+            Assert.Contains("sdock: building the CLI failed", missing.StandardError);
         }
         finally
         {
