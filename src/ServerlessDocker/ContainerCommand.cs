@@ -81,7 +81,10 @@ public sealed class ContainerCommand
     /// <summary>The longest a run may take, or null for no limit.</summary>
     public TimeSpan? Timeout => _state.Timeout;
 
-    /// <summary>How long a stopping container gets between SIGTERM and SIGKILL (default 2 s).</summary>
+    /// <summary>
+    /// How long a stopping container gets between SIGTERM and SIGKILL (default 2 s) on a timeout or cancellation. A run
+    /// whose output target failed (its reader went away) is killed at once, as SIGPIPE ends a process.
+    /// </summary>
     public TimeSpan StopGracePeriod => _state.StopGracePeriod;
 
     /// <summary>Where stdin comes from.</summary>

@@ -62,7 +62,9 @@ internal static class ContainerRun
         {
             if (run is not null)
             {
-                await run.StopAsync(command.StopGracePeriod).ConfigureAwait(false);
+                // An output target that failed (a reader gone: `| head -1`, the next stage of a pipe exited) is
+                // SIGPIPE for a container: nobody can take its output any more, so it gets no grace period.
+                await run.StopAsync(context.PipeFailure is null ? command.StopGracePeriod : TimeSpan.Zero).ConfigureAwait(false);
             }
 
             var outcome = RunOutcomes.Classify(ex, context.PipeFailure, cancellationToken.IsCancellationRequested, timeoutCts.IsCancellationRequested);

@@ -171,6 +171,13 @@ public sealed class LocalEngineBackend : IFunctionBackend
         using var cts = new CancellationTokenSource(CleanupTimeout, _time);
         try
         {
+            if (grace <= TimeSpan.Zero)
+            {
+                // A stop with t=0 is sent without t, which the engine reads as its default of 10 s: kill instead.
+                await _client.Containers.KillContainerAsync(id, new ContainerKillParameters { Signal = "KILL" }, cts.Token).ConfigureAwait(false);
+                return;
+            }
+
             await _client.Containers.StopContainerAsync(id, new ContainerStopParameters
             {
                 WaitBeforeKillSeconds = (uint)Math.Ceiling(grace.TotalSeconds),
