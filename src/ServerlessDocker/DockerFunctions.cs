@@ -138,8 +138,10 @@ public sealed partial class DockerFunctions : IAsyncDisposable
     }
 
     /// <summary>
-    /// Removes what crashed callers left behind: function containers whose owner process is gone, and exited
-    /// detached runs. With <paramref name="all"/>, every function container. A removed warm container's socket
+    /// Removes what crashed callers left behind: function containers whose owner process is gone; of those, a
+    /// detached run only once it has exited (it outlives its owner on purpose), and a kept run
+    /// (<see cref="ContainerCommand.WithRemoveAfterRun"/> false) never. A run whose owner lives is never touched, exited
+    /// or not: its owner may still read its exit code and output. With <paramref name="all"/>, every function container. A removed warm container's socket
     /// directory on this host goes with it (its pool, had it lived, would have removed both).
     /// </summary>
     /// <returns>The ids of the removed containers.</returns>
@@ -148,7 +150,7 @@ public sealed partial class DockerFunctions : IAsyncDisposable
         var removed = new List<string>();
         foreach (var info in await ListAsync(cancellationToken).ConfigureAwait(false))
         {
-            var orphan = info.Detached ? !info.Running : FunctionLabels.IsOwnerGone(info.Owner);
+            var orphan = !info.Kept && FunctionLabels.IsOwnerGone(info.Owner) && !(info.Detached && info.Running);
             if (all || orphan)
             {
                 await LocalBackend.RemoveQuietlyAsync(info.Id).ConfigureAwait(false);

@@ -15,6 +15,9 @@ public sealed record FunctionContainerInfo(
     string Id, string Image, string State, string Status, DateTimeOffset Created, string? Owner, bool Detached,
     IReadOnlyDictionary<string, string> Labels)
 {
+    /// <summary>True for a run its caller keeps after it exits (label <see cref="FunctionLabels.Keep"/>).</summary>
+    public bool Kept => Labels.GetValueOrDefault(FunctionLabels.Keep) == "true";
+
     /// <summary>True while the container runs.</summary>
     public bool Running => State is "running" or "created" or "restarting";
 

@@ -23,6 +23,10 @@ public static class FunctionLabels
     /// <summary>"true" on runs started detached: they outlive their owner on purpose.</summary>
     public const string Detached = Prefix + "detached";
 
+    /// <summary>"true" on runs kept after they exit (<see cref="ContainerCommand.WithRemoveAfterRun"/> false, `sdock run
+    /// --keep`): <see cref="DockerFunctions.PruneAsync"/> leaves them to be removed by name or with <c>all</c>.</summary>
+    public const string Keep = Prefix + "keep";
+
     /// <summary>The task's position in a fan-out (<see cref="FanOut.RunManyAsync"/>).</summary>
     public const string TaskIndex = Prefix + "task.index";
 

@@ -66,6 +66,19 @@ public sealed class CliConventionTests(EngineFixture engine, SdockFixture sdock)
     }
 
     [Fact(Timeout = 90000)]
+    public async Task Run_OutOfMemory_Exits137AndSaysSo()
+    {
+        var test = new TestCase();
+
+        var r = await sdock.RunAsync(
+            ["run", .. engine.CliLabelArguments(test), "--network", "none", "--memory", "16m", "busybox", "sh", "-c", "head -c 200m /dev/zero | tail"], Ct);
+
+        Assert.True(r.ExitCode == 137, r.ToString());
+        Assert.Contains("sdock: killed: out of memory (busybox reached its memory limit of 16777216 bytes; raise it with --memory)", r.StandardError);
+        Assert.Empty(await DockerCli.ContainerIdsAsync(test.Label, Ct));
+    }
+
+    [Fact(Timeout = 90000)]
     public async Task Run_EnvWithoutValue_TakesItFromSdocksEnvironmentOrLeavesItUnset()
     {
         var test = new TestCase();

@@ -10,7 +10,7 @@ internal static class PruneCommand
     {
         var all = new Option<bool>("--all", "-a") { Description = "Remove every function container (and with --swarm every function service), running ones included." };
         var swarm = new Option<bool>("--swarm") { Description = "Also remove leftover function services, secrets and configs on the Swarm (SDOCK_SWARM_HOST or DOCKER_HOST)." };
-        var command = new Command("prune", "Remove function containers whose owner process is gone, and exited detached runs.") { all, swarm };
+        var command = new Command("prune", "Remove runs whose owner process is gone (a detached run once it has exited; never a --keep run).") { all, swarm };
         command.SetAction(async (parse, ct) =>
         {
             await using var docker = DockerFunctions.FromEnvironment();

@@ -92,6 +92,11 @@ internal static class RunCommand
         try
         {
             var result = await command.ExecuteAsync(cancellationToken);
+            if (result.OomKilled)
+            {
+                Console.Error.WriteLine($"sdock: killed: out of memory ({command.Image} reached its memory limit{(command.MemoryLimitBytes is { } limit ? $" of {limit} bytes" : string.Empty)}; raise it with --memory)");
+            }
+
             // Exit codes beyond a byte wrap the way the shell would see them.
             return (int)(result.ExitCode & 0xFF);
         }

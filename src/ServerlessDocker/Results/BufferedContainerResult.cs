@@ -8,6 +8,7 @@ public sealed class BufferedContainerResult : ContainerResult
         : base(result.ContainerId, result.ExitCode, result.StartTime, result.ExitTime)
     {
         Node = result.Node;
+        OomKilled = result.OomKilled;
         StandardOutput = standardOutput;
         StandardError = standardError;
     }

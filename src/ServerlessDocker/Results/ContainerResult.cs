@@ -21,6 +21,13 @@ public class ContainerResult
     /// <summary>The host that ran it, when the backend spreads runs over several (a Swarm node's hostname); else null.</summary>
     public string? Node { get; init; }
 
+    /// <summary>
+    /// True when the kernel's out-of-memory killer ended the run (the exit code is then 137): the function reached its
+    /// memory limit (<see cref="ContainerCommand.WithMemoryLimit"/>). Reported by the local engine; a Swarm task does
+    /// not say.
+    /// </summary>
+    public bool OomKilled { get; init; }
+
     /// <summary>True when the exit code is zero.</summary>
     public bool IsSuccess => ExitCode == 0;
 

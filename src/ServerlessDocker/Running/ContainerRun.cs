@@ -48,7 +48,7 @@ internal static class ContainerRun
             }
 
             var id = context.ReportedId ?? run.Id;
-            var result = new ContainerResult(id, exit.ExitCode, startTime, time.GetUtcNow()) { Node = exit.Node };
+            var result = new ContainerResult(id, exit.ExitCode, startTime, time.GetUtcNow()) { Node = exit.Node, OomKilled = exit.OomKilled };
             if (result.ExitCode != 0 && command.Validation == ResultValidation.ZeroExitCode)
             {
                 var (stdout, stderr) = fullOutput?.Invoke() ?? (context.StandardOutputTail, context.StandardErrorTail);

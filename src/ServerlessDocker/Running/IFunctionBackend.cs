@@ -64,4 +64,8 @@ public interface IFunctionRun : IAsyncDisposable
 /// <summary>How a run ended, as a backend saw it.</summary>
 /// <param name="ExitCode">The exit code.</param>
 /// <param name="Node">The host that ran it, when the backend spreads runs over several (a Swarm node's hostname).</param>
-public readonly record struct FunctionExit(long ExitCode, string? Node = null);
+public readonly record struct FunctionExit(long ExitCode, string? Node = null)
+{
+    /// <summary>True when the kernel's out-of-memory killer ended the run: it reached its memory limit.</summary>
+    public bool OomKilled { get; init; }
+}

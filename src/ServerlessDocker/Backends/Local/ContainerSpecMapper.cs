@@ -24,6 +24,11 @@ internal static class ContainerSpecMapper
             labels[FunctionLabels.Detached] = "true";
         }
 
+        if (!command.RemoveAfterRun)
+        {
+            labels[FunctionLabels.Keep] = "true";
+        }
+
         var env = new Dictionary<string, string>(command.Environment);
         foreach (var (k, v) in context.Environment)
         {

@@ -34,7 +34,8 @@ internal sealed class LocalEngineRun(LocalEngineBackend backend, FunctionRunCont
             await MultiplexedOutput.CopyAsync(stream, context, cancellationToken).ConfigureAwait(false);
             var wait = await backend.CallAsync("wait for the container", () =>
                 client.Containers.WaitContainerAsync(id, cancellationToken)).ConfigureAwait(false);
-            return new FunctionExit(wait.StatusCode);
+            // SIGKILL's status: ask whether the out-of-memory killer sent it (the wait answer does not say).
+            return new FunctionExit(wait.StatusCode) { OomKilled = wait.StatusCode == 137 && await WasOomKilledAsync().ConfigureAwait(false) };
         }
         finally
         {
@@ -49,6 +50,20 @@ internal sealed class LocalEngineRun(LocalEngineBackend backend, FunctionRunCont
             }
 
             await stdinTask.ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> WasOomKilledAsync()
+    {
+        try
+        {
+            var inspect = await backend.Client.Containers.InspectContainerAsync(id, CancellationToken.None).ConfigureAwait(false);
+            return inspect.State?.OOMKilled ?? false;
+        }
+        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException)
+        {
+            // The exit code stands on its own; only the reason is unknown.
+            return false;
         }
     }
 
