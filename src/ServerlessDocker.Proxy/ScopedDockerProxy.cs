@@ -225,80 +225,77 @@ public sealed class ScopedDockerProxy : IAsyncDisposable
     }
 
     /// <summary>Removes a nested scope when the container that held it is destroyed.</summary>
-    private async Task MonitorNestedScopesAsync(CancellationToken cancellationToken)
-    {
-        var filters = new JsonObject
+    private Task MonitorNestedScopesAsync(CancellationToken cancellationToken) => FollowEventsAsync(
+        new JsonObject
         {
             ["type"] = new JsonArray("container"),
             ["event"] = new JsonArray("destroy"),
             ["label"] = new JsonArray(ScopeLabels.ChildScope),
-        }.ToJsonString();
-        while (!cancellationToken.IsCancellationRequested)
+        },
+        replay: false,
+        onOpen: static () => { },
+        onEvent: line =>
         {
-            try
+            var actor = JsonNode.Parse(line)?["Actor"];
+            if (actor?["ID"]?.GetValue<string>() is { } id)
             {
-                using var stream = await Engine.OpenEventsAsync(filters, cancellationToken).ConfigureAwait(false);
-                using var reader = new StreamReader(stream);
-                while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
-                {
-                    var actor = JsonNode.Parse(line)?["Actor"];
-                    if (actor?["ID"]?.GetValue<string>() is { } id)
-                    {
-                        Engine.Containers.Remove(id);
-                    }
+                Engine.Containers.Remove(id);
 
-                    // Labels on the event are never trusted (a build or an image can carry any label):
-                    // only a container this proxy created and recorded as a holder removes its scope.
-                    if (actor?["ID"]?.GetValue<string>() is { } destroyed && _holders.TryRemove(destroyed, out var scope))
-                    {
-                        _ = Task.Run(async () => await scope.DisposeAsync().ConfigureAwait(false), CancellationToken.None);
-                    }
+                // Labels on the event are never trusted (a build or an image can carry any label):
+                // only a container this proxy created and recorded as a holder removes its scope.
+                if (_holders.TryRemove(id, out var scope))
+                {
+                    _ = Task.Run(async () => await scope.DisposeAsync().ConfigureAwait(false), CancellationToken.None);
                 }
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or System.Net.Sockets.SocketException)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(1), Options.TimeProvider, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+        },
+        onDown: static () => { },
+        cancellationToken);
 
     /// <summary>
     /// Keeps <see cref="EngineClient.Images"/> honest about changes made outside this proxy: every image event clears
     /// it, and while the stream is down nothing is served from it.
     /// </summary>
-    private async Task MonitorImagesAsync(CancellationToken cancellationToken)
+    private Task MonitorImagesAsync(CancellationToken cancellationToken) => FollowEventsAsync(
+        new JsonObject { ["type"] = new JsonArray("image") },
+        replay: true,
+        onOpen: Engine.Images.StartWatching,
+        onEvent: _ => Engine.Images.Invalidate(),
+        onDown: Engine.Images.StopWatching,
+        cancellationToken);
+
+    /// <summary>
+    /// Follows the engine's events that match <paramref name="filters"/> until the proxy stops, opening the stream
+    /// again a second after it fails. With <paramref name="replay"/>, each stream starts with the events of a moment
+    /// before it opened: the engine answers before it subscribes, so an event in between would be missed.
+    /// </summary>
+    private async Task FollowEventsAsync(JsonObject filters, bool replay, Action onOpen, Action<string> onEvent, Action onDown, CancellationToken cancellationToken)
     {
-        var filters = new JsonObject { ["type"] = new JsonArray("image") }.ToJsonString();
+        var filtersJson = filters.ToJsonString();
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                // Replayed from a moment before the stream opens: the engine answers before it subscribes.
-                var since = Options.TimeProvider.GetUtcNow() - TimeSpan.FromSeconds(1);
-                using var stream = await Engine.OpenEventsAsync(filters, cancellationToken, since).ConfigureAwait(false);
-                Engine.Images.StartWatching();
+                DateTimeOffset? since = replay ? Options.TimeProvider.GetUtcNow() - TimeSpan.FromSeconds(1) : null;
+                using var stream = await Engine.OpenEventsAsync(filtersJson, since, cancellationToken).ConfigureAwait(false);
+                onOpen();
                 using var reader = new StreamReader(stream);
-                while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is not null)
+                while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
                 {
-                    Engine.Images.Invalidate();
+                    onEvent(line);
                 }
+
+                onDown();
             }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or System.Net.Sockets.SocketException)
+            catch (Exception ex) when (ex is HttpRequestException or IOException or JsonException or System.Net.Sockets.SocketException)
             {
-                Engine.Images.StopWatching();
+                onDown();
                 await Task.Delay(TimeSpan.FromSeconds(1), Options.TimeProvider, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             catch (OperationCanceledException)
             {
+                onDown();
                 return;
-            }
-            finally
-            {
-                Engine.Images.StopWatching();
             }
         }
     }

@@ -171,7 +171,7 @@ internal sealed class EngineClient : IDisposable
     /// Opens the engine's event stream with the given filters JSON; with <paramref name="since"/>, events from that
     /// time are replayed first (the engine answers before it subscribes, so this closes the gap).
     /// </summary>
-    public async Task<Stream> OpenEventsAsync(string filtersJson, CancellationToken cancellationToken, DateTimeOffset? since = null)
+    public async Task<Stream> OpenEventsAsync(string filtersJson, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         var sinceQuery = since is { } from ? "&since=" + from.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) : string.Empty;
         var response = await _http.GetAsync($"/events?filters={Uri.EscapeDataString(filtersJson)}{sinceQuery}", HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);

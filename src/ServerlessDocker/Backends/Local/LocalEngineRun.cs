@@ -57,10 +57,11 @@ internal sealed class LocalEngineRun(LocalEngineBackend backend, FunctionRunCont
     {
         try
         {
-            var inspect = await backend.Client.Containers.InspectContainerAsync(id, CancellationToken.None).ConfigureAwait(false);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10), backend.Time);
+            var inspect = await backend.Client.Containers.InspectContainerAsync(id, timeout.Token).ConfigureAwait(false);
             return inspect.State?.OOMKilled ?? false;
         }
-        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException)
+        catch (Exception ex) when (ex is DockerApiException or HttpRequestException or IOException or OperationCanceledException)
         {
             // The exit code stands on its own; only the reason is unknown.
             return false;
