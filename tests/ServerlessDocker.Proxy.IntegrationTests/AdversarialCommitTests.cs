@@ -3,6 +3,7 @@ namespace ServerlessDocker.Proxy.IntegrationTests;
 /// <summary>Threats doc, labels the proxy did not stamp: commit changes that would set the proxy's labels.</summary>
 public sealed class AdversarialCommitTests(ProxyEnvironment environment)
 {
+    // pause=0: the attacker's container is shared with tests running in parallel, and a paused container refuses execs.
     private string NewRepo() => $"sdock-proxy-adv-commit-{environment.RunId}-{Guid.NewGuid():N}"[..44];
 
     [Theory(Timeout = 60000)]
@@ -18,7 +19,7 @@ public sealed class AdversarialCommitTests(ProxyEnvironment environment)
         var t = await environment.GetTenantsAsync(ct);
         var repo = NewRepo();
 
-        var response = await RawHttp.SendAsync(t.Attacker.SocketPath, "POST", $"/v1.41/commit?container={t.AttackerContainer}&repo={repo}&tag=latest&changes=CMD%20true&changes={change.Replace("{victim}", Uri.EscapeDataString(t.Victim.Path), StringComparison.Ordinal)}", "{}", cancellationToken: ct);
+        var response = await RawHttp.SendAsync(t.Attacker.SocketPath, "POST", $"/v1.41/commit?container={t.AttackerContainer}&pause=0&repo={repo}&tag=latest&changes=CMD%20true&changes={change.Replace("{victim}", Uri.EscapeDataString(t.Victim.Path), StringComparison.Ordinal)}", "{}", cancellationToken: ct);
 
         Assert.True(response.Status == 403, response.ToString());
         Assert.NotEqual(0, (await DockerCli.RunAsync(ct, "image", "inspect", repo + ":latest")).ExitCode);
@@ -32,7 +33,7 @@ public sealed class AdversarialCommitTests(ProxyEnvironment environment)
         var repo = NewRepo();
         try
         {
-            var response = await RawHttp.SendAsync(t.Attacker.SocketPath, "POST", $"/v1.41/commit?container={t.AttackerContainer}&repo={repo}&tag=latest&changes=ENV%09A%3D1&changes=CMD%20%5B%22true%22%5D", """{"Labels":{"app":"ok"}}""", cancellationToken: ct);
+            var response = await RawHttp.SendAsync(t.Attacker.SocketPath, "POST", $"/v1.41/commit?container={t.AttackerContainer}&pause=0&repo={repo}&tag=latest&changes=ENV%09A%3D1&changes=CMD%20%5B%22true%22%5D", """{"Labels":{"app":"ok"}}""", cancellationToken: ct);
             var labels = await DockerCli.RunAsync(ct, "image", "inspect", "--format", $"{{{{index .Config.Labels \"{ScopeLabels.Scope}\"}}}} {{{{index .Config.Labels \"app\"}}}} {{{{json .Config.Env}}}}", repo + ":latest");
 
             Assert.True(response.Status == 201, response.ToString());

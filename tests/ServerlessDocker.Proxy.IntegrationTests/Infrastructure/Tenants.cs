@@ -24,6 +24,7 @@ public sealed class Tenants
 
     public required string VictimImage { get; init; }
 
+    /// <summary>A running container in the attacker's scope, shared by tests that run in parallel: a test may exec in it, never pause, stop or commit it with its default pause.</summary>
     public required string AttackerContainer { get; init; }
 
     public ProxyScope Attacker { get; }
