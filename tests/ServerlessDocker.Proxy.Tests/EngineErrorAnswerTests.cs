@@ -36,6 +36,25 @@ public sealed class EngineErrorAnswerTests : FakeEngineProxyTests
         Assert.Equal(HttpStatusCode.NotFound, second.StatusCode);
     }
 
+    [Fact(Timeout = 30000)]
+    public async Task Version_AnswerTooLargeToFilter_Answers502NamingTheLimitAndTheNextRequestWorks()
+    {
+        // An answer the proxy must filter but cannot hold: the engine's fault, never the client's 413.
+        var padding = new string('x', (int)Authorization.AnswerFilter.MaxFilteredBytes);
+        Engine.With("/v1.41/version", $$"""{"Version":"27.0","Padding":"{{padding}}"}""").With("/_ping", "\"OK\"");
+        var scope = await Proxy.CreateScopeAsync("v", Path.Combine(Sockets, "v.sock"), cancellationToken: TestContext.Current.CancellationToken);
+        using var client = ClientFor(scope.SocketPath);
+
+        using var version = await client.GetAsync("/v1.41/version", TestContext.Current.CancellationToken);
+        using var ping = await client.GetAsync("/_ping", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.BadGateway, version.StatusCode);
+        var message = JsonNode.Parse(await version.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["message"]!.GetValue<string>();
+        Assert.Contains($"larger than {Authorization.AnswerFilter.MaxFilteredBytes} bytes", message);
+        Assert.Contains("GET /v1.41/version", message);
+        Assert.Equal(HttpStatusCode.OK, ping.StatusCode);
+    }
+
     private static HttpClient ClientFor(string socketPath) =>
         new(new SocketsHttpHandler
         {

@@ -10,15 +10,22 @@ internal static class BodyIO
     private const int MaxChunkLine = 4096;
 
     /// <summary>Reads a whole request body into memory; a body over <paramref name="limit"/> answers 413.</summary>
-    public static async ValueTask<byte[]> ReadAllAsync(BufferedConnection source, BodyFraming framing, long limit, CancellationToken cancellationToken)
+    public static ValueTask<byte[]> ReadAllAsync(BufferedConnection source, BodyFraming framing, long limit, CancellationToken cancellationToken) =>
+        ReadAllAsync(source, framing, limit, RequestTooLarge, cancellationToken);
+
+    /// <summary>
+    /// Reads a whole message body into memory; a body over <paramref name="limit"/> throws what
+    /// <paramref name="tooLarge"/> makes of the limit, before more than the limit is read.
+    /// </summary>
+    public static async ValueTask<byte[]> ReadAllAsync(BufferedConnection source, BodyFraming framing, long limit, Func<long, Exception> tooLarge, CancellationToken cancellationToken)
     {
         if (framing.Kind == BodyFramingKind.Length && framing.Length > limit)
         {
-            throw new RequestRejectedException(413, $"request body larger than {limit} bytes");
+            throw tooLarge(limit);
         }
 
         using var stream = new MemoryStream(framing.Kind == BodyFramingKind.Length ? (int)framing.Length : 0);
-        await CopyToAsync(source, framing, stream, limit, cancellationToken).ConfigureAwait(false);
+        await CopyToAsync(source, framing, stream, limit, tooLarge, cancellationToken).ConfigureAwait(false);
         return stream.Length == stream.Capacity ? stream.GetBuffer() : stream.ToArray();
     }
 
@@ -32,7 +39,7 @@ internal static class BodyIO
             FileShare.None, 64 * 1024, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
         try
         {
-            await CopyToAsync(source, framing, file, limit, cancellationToken).ConfigureAwait(false);
+            await CopyToAsync(source, framing, file, limit, RequestTooLarge, cancellationToken).ConfigureAwait(false);
             file.Position = 0;
             return file;
         }
@@ -61,8 +68,10 @@ internal static class BodyIO
         }
     }
 
-    /// <summary>Copies a framed request body (Content-Length or chunked) into <paramref name="destination"/>.</summary>
-    private static async ValueTask CopyToAsync(BufferedConnection source, BodyFraming framing, Stream destination, long limit, CancellationToken cancellationToken)
+    private static RequestRejectedException RequestTooLarge(long limit) => new(413, $"request body larger than {limit} bytes");
+
+    /// <summary>Copies a framed body (Content-Length or chunked) into <paramref name="destination"/>.</summary>
+    private static async ValueTask CopyToAsync(BufferedConnection source, BodyFraming framing, Stream destination, long limit, Func<long, Exception> tooLarge, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
@@ -74,7 +83,7 @@ internal static class BodyIO
                 case BodyFramingKind.Length:
                     if (framing.Length > limit)
                     {
-                        throw new RequestRejectedException(413, $"request body larger than {limit} bytes");
+                        throw tooLarge(limit);
                     }
 
                     await CopyExactlyAsync(source, destination, framing.Length, buffer, cancellationToken).ConfigureAwait(false);
@@ -93,7 +102,7 @@ internal static class BodyIO
                         total += size;
                         if (total > limit)
                         {
-                            throw new RequestRejectedException(413, $"request body larger than {limit} bytes");
+                            throw tooLarge(limit);
                         }
 
                         await CopyExactlyAsync(source, destination, size, buffer, cancellationToken).ConfigureAwait(false);

@@ -317,7 +317,7 @@ internal sealed class ClientConnection
             if (plan.FilterAnswer is { } filter && status == 200 && responseFraming.Kind is BodyFramingKind.Length or BodyFramingKind.Chunked)
             {
                 // The whole answer, filtered, with a length of its own (the engine's framing no longer fits it).
-                var answer = filter(await BodyIO.ReadAllAsync(upstream, responseFraming, AnswerFilter.MaxFilteredBytes, cancellationToken).ConfigureAwait(false));
+                var answer = filter(await ReadAnswerToFilterAsync(plan, upstream, responseFraming, cancellationToken).ConfigureAwait(false));
                 await _client.SendAsync(FilteredHead(response, answer.Length), cancellationToken).ConfigureAwait(false);
                 await _client.SendAsync(answer, cancellationToken).ConfigureAwait(false);
             }
@@ -339,6 +339,23 @@ internal sealed class ClientConnection
             {
                 await plan.OnCompleted(status).ConfigureAwait(false);
             }
+        }
+    }
+
+    private async Task<byte[]> ReadAnswerToFilterAsync(ForwardPlan plan, BufferedConnection upstream, BodyFraming framing, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await BodyIO.ReadAllAsync(upstream, framing, AnswerFilter.MaxFilteredBytes,
+                limit => new RequestRejectedException(502, $"the engine's answer to {plan.Method} {plan.Target} is larger than {limit} bytes, more than the proxy filters for a scoped client; ask for less (filters, a narrower list)"),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestRejectedException ex)
+        {
+            // The rest of that answer is still on the upstream connection: it can never carry another request.
+            _upstream?.Dispose();
+            _upstream = null;
+            throw ex.StatusCode == 502 ? ex : new RequestRejectedException(502, $"the engine's answer to {plan.Method} {plan.Target} broke off: {ex.Message}");
         }
     }
 
