@@ -10,27 +10,7 @@ public sealed class ConsumerTests(PackageFeed feed)
     [Fact]
     public async Task ConsoleApp_RunsTheReadmeExample_FromThePackage()
     {
-        var app = feed.NewApp("console",
-            ("console.csproj", """
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                    <Nullable>enable</Nullable>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="ServerlessDocker" Version="$(SdockVersion)" />
-                  </ItemGroup>
-                </Project>
-                """),
-            ("Program.cs", """
-                using ServerlessDocker;
-
-                await using var docker = DockerFunctions.FromEnvironment();
-                string padded = await docker.RunAsync("leftpad", ["foo", "5"]);
-                Console.Write(padded);
-                """));
+        var app = feed.NewApp("console");
 
         var run = await feed.DotnetAsync(app, Token, "run", "-c", "Release");
 
@@ -80,39 +60,7 @@ public sealed class ConsumerTests(PackageFeed feed)
     [Fact]
     public async Task AspNetCoreApp_ServesAContainerFunction_FromTheGatewayPackage()
     {
-        var app = feed.NewApp("web",
-            ("web.csproj", """
-                <Project Sdk="Microsoft.NET.Sdk.Web">
-                  <PropertyGroup>
-                    <TargetFramework>net10.0</TargetFramework>
-                    <ImplicitUsings>enable</ImplicitUsings>
-                    <Nullable>enable</Nullable>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="ServerlessDocker.Gateway" Version="$(SdockVersion)" />
-                  </ItemGroup>
-                </Project>
-                """),
-            ("Program.cs", """
-                using Microsoft.AspNetCore.Hosting.Server;
-                using Microsoft.AspNetCore.Hosting.Server.Features;
-                using ServerlessDocker.Gateway.Http;
-
-                var builder = WebApplication.CreateBuilder(args);
-                builder.WebHost.UseUrls("http://127.0.0.1:0");
-                builder.Logging.ClearProviders();
-                builder.Services.AddContainerFunctions();
-                var app = builder.Build();
-                app.MapContainerFunction("/hello/{**path}", "hello-cgi");
-
-                // Serve, call the function through Kestrel like any client, print the answer, stop.
-                await app.StartAsync();
-                var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-                using var http = new HttpClient { BaseAddress = new Uri(address) };
-                using var response = await http.GetAsync("/hello/dotnet?x=1");
-                Console.Write($"{(int)response.StatusCode} {response.Content.Headers.ContentType}\n{await response.Content.ReadAsStringAsync()}");
-                await app.StopAsync();
-                """));
+        var app = feed.NewApp("web");
 
         var run = await feed.DotnetAsync(app, Token, "run", "-c", "Release");
 

@@ -86,16 +86,27 @@ public sealed partial class PackageFeed : EngineFixture
         return r;
     }
 
-    /// <summary>A fresh directory for one consumer app, beside the feed's NuGet.config.</summary>
-    public string NewApp(string name, params (string File, string Text)[] files)
+    /// <summary>
+    /// A fresh copy of the consumer app <c>apps/NAME</c> (copied beside the tests' binaries) next to the feed's
+    /// NuGet.config, with a Directory.Build.props that sets <c>$(SdockVersion)</c> to the packs' version.
+    /// </summary>
+    public string NewApp(string name)
     {
+        var source = Path.Combine(AppContext.BaseDirectory, "apps", name);
         var dir = Path.Combine(Root, name);
         Directory.CreateDirectory(dir);
-        foreach (var (file, text) in files)
+        foreach (var file in Directory.GetFiles(source))
         {
-            File.WriteAllText(Path.Combine(dir, file), text.Replace("$(SdockVersion)", Version, StringComparison.Ordinal));
+            File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
         }
 
+        File.WriteAllText(Path.Combine(dir, "Directory.Build.props"), $"""
+            <Project>
+              <PropertyGroup>
+                <SdockVersion>{Version}</SdockVersion>
+              </PropertyGroup>
+            </Project>
+            """);
         return dir;
     }
 

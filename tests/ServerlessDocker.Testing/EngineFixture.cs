@@ -59,7 +59,7 @@ public class EngineFixture : IAsyncLifetime
         {
             throw new InvalidOperationException(
                 $"The integration tests need a real Docker engine, and the one at {Docker.Endpoint.Uri} (DOCKER_HOST={host}) " +
-                $"does not answer: {ex.Message}. Start it with `scripts/engine up` and `export DOCKER_HOST=unix:///run/sdock-engine/docker.sock`, or run `scripts/test`.", ex);
+                $"does not answer: {ex.Message.TrimEnd('.')}. In this repository: `scripts/engine up` and `export DOCKER_HOST=unix:///run/sdock-engine/docker.sock`, or run `scripts/test`.", ex);
         }
 
         await PrepareImagesAsync(TestContext.Current.CancellationToken);
