@@ -23,6 +23,10 @@ public sealed class AsyncTests(EngineFixture engine)
             image: {EngineFixture.CgiImage}
             mode: plain
             args: [plain-sleep, "3"]
+          slower:
+            image: {EngineFixture.CgiImage}
+            mode: plain
+            args: [plain-sleep, "10"]
         """;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -86,7 +90,8 @@ public sealed class AsyncTests(EngineFixture engine)
     {
         await using var gateway = await TestGateway.StartAsync(engine, Yaml, cancellationToken: Ct);
         await using var listener = await CallbackListener.StartAsync(Ct);
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/async-function/slow");
+        // Long enough for the reload (two equal polls of the file) to land while the call still runs on a loaded machine.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/async-function/slower");
         request.Headers.Add("X-Callback-Url", listener.Url);
         using var accepted = await gateway.Client.SendAsync(request, Ct);
         var id = accepted.Headers.GetValues("X-Call-Id").Single();

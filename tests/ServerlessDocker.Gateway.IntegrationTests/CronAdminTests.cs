@@ -86,7 +86,8 @@ public sealed class CronAdminTests(EngineFixture engine) : IAsyncLifetime
     [Fact(Timeout = 60000)]
     public async Task Timeout_StopsTheRunAndRecordsIt()
     {
-        await using var gateway = await StartAsync("0 0 1 1 *", "echo begun; sleep 20", "    timeout: 1s");
+        // The timeout counts from before the container is created: 5 s leaves a loaded engine time to start it.
+        await using var gateway = await StartAsync("0 0 1 1 *", "echo begun; sleep 30", "    timeout: 5s");
         using var run = await gateway.Client.PostAsync($"/admin/jobs/{_job}/run", null, Ct);
         var runs = await WaitForRunsAsync(gateway, r => r.Any(x => x.GetProperty("status").GetString() == "timed-out"));
         Assert.Contains("begun", runs[0].GetProperty("stdout").GetString(), StringComparison.Ordinal);

@@ -5,7 +5,9 @@ using ServerlessDocker.Gateway.Triggers.Cron;
 
 namespace ServerlessDocker.Gateway.IntegrationTests;
 
+// One collection for the tests on the test Swarm: one of them stops a worker node for a while.
 /// <summary>Jobs with <c>backend: swarm</c> on the real 3-node test Swarm: one-shot services named for the slot.</summary>
+[Collection("swarm")]
 public sealed class CronSwarmTests(EngineFixture engine)
 {
     private readonly string _job = "it-" + Guid.NewGuid().ToString("N")[..8];

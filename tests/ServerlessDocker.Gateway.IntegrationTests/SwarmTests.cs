@@ -3,7 +3,9 @@ using ServerlessDocker.Gateway.Execution;
 
 namespace ServerlessDocker.Gateway.IntegrationTests;
 
+// One collection for the tests on the test Swarm: one of them stops a worker node for a while.
 /// <summary>A function configured with <c>backend: swarm</c> runs as a one-shot service on the real 3-node test Swarm.</summary>
+[Collection("swarm")]
 public sealed class SwarmTests(EngineFixture engine)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -95,7 +95,7 @@ public sealed class AdversarialConnectionTests(ProxyEnvironment environment)
 
         // Two requests on one connection, each within the idle timeout of the previous answer, then silence.
         await SendAsync(socket, "GET /_ping HTTP/1.1\r\nHost: d\r\n\r\n", ct);
-        await Task.Delay(1200, ct);
+        await Task.Delay(500, ct);
         await SendAsync(socket, "GET /_ping HTTP/1.1\r\nHost: d\r\n\r\n", ct);
         var watch = Stopwatch.StartNew();
         var answer = await ReadToEndAsync(socket, ct);

@@ -64,9 +64,11 @@ public sealed class AdversarialImageCacheTests(ProxyEnvironment environment)
             var first = NewName("c");
             Assert.Equal(201, (await CreateAsync(tenant, first, reference, ct)).Status);
 
+            var generation = environment.Proxy.Engine.Images.Generation;
             Assert.Equal(0, (await DockerCli.RunAsync(ct, "tag", tenants.VictimImage, reference)).ExitCode);
-            // The event travels from the engine to the proxy in milliseconds; give it a generous moment.
-            await Task.Delay(500, ct);
+            // The tag's event reaches the proxy in milliseconds, well inside the entry's 10 s lifetime, which
+            // would otherwise serve the old answer; wait for the invalidation, not for a fixed time.
+            await Eventually.TrueAsync(() => Task.FromResult(environment.Proxy.Engine.Images.Generation > generation), "the image event to clear the proxy's image cache", TimeSpan.FromSeconds(5), ct);
             var second = NewName("d");
             var response = await CreateAsync(tenant, second, reference, ct);
 

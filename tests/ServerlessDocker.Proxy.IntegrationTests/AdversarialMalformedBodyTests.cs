@@ -106,15 +106,24 @@ public sealed class AdversarialMalformedBodyTests(ProxyEnvironment environment)
     public async Task ExecCreate_MalformedValue_400AndNoExecReachesEngine()
     {
         var ct = TestContext.Current.CancellationToken;
-        var tenants = await environment.GetTenantsAsync(ct);
-        var before = await DockerCli.RunAsync(ct, "inspect", "--format", "{{len .ExecIDs}}", tenants.AttackerContainer);
+        // A container of its own: tests running beside this one create execs in the shared attacker container.
+        await using var scope = await environment.CreateScopeAsync("malexec");
+        var run = await DockerCli.ThroughAsync(scope, ct, ["run", "-d", "busybox", "sleep", "600"]);
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var container = run.StandardOutput.Trim();
+        try
+        {
+            var response = await RawHttp.SendAsync(scope.SocketPath, "POST", $"/v1.41/containers/{container}/exec", """{"Cmd":["true"],"Privileged":"false","User":0}""", cancellationToken: ct);
 
-        var response = await RawHttp.SendAsync(tenants.Attacker.SocketPath, "POST", $"/v1.41/containers/{tenants.AttackerContainer}/exec", """{"Cmd":["true"],"Privileged":"false","User":0}""", cancellationToken: ct);
-
-        Assert.True(response.Status == 400, response.ToString());
-        Assert.Contains("Privileged", Message(response), StringComparison.Ordinal);
-        var execs = await DockerCli.RunAsync(ct, "inspect", "--format", "{{len .ExecIDs}}", tenants.AttackerContainer);
-        Assert.Equal(before.StandardOutput.Trim(), execs.StandardOutput.Trim());
+            Assert.True(response.Status == 400, response.ToString());
+            Assert.Contains("Privileged", Message(response), StringComparison.Ordinal);
+            var execs = await DockerCli.RunAsync(ct, "inspect", "--format", "{{len .ExecIDs}}", container);
+            Assert.Equal("0", execs.StandardOutput.Trim());
+        }
+        finally
+        {
+            await DockerCli.RunAsync(CancellationToken.None, "rm", "-f", container);
+        }
     }
 
     private static string Message(RawResponse response) =>

@@ -185,10 +185,15 @@ public sealed class AdversarialRequestTests(ProxyEnvironment environment)
     {
         var ct = TestContext.Current.CancellationToken;
         var t = await environment.GetTenantsAsync(ct);
+        // A scope of its own: a prune in the shared attacker scope would remove what tests running beside this one created there.
+        await using var pruner = await environment.CreateScopeAsync("prune");
+        var own = $"adv-prune-{environment.RunId}-{Guid.NewGuid():N}"[..40];
+        Assert.Equal(0, (await DockerCli.ThroughAsync(pruner, ct, ["create", "--name", own, "busybox", "true"])).ExitCode);
 
-        var response = await RawHttp.SendAsync(t.Attacker.SocketPath, "POST", "/containers/prune", cancellationToken: ct);
+        var response = await RawHttp.SendAsync(pruner.SocketPath, "POST", "/containers/prune", cancellationToken: ct);
 
         Assert.Equal(200, response.Status);
+        Assert.False(await DockerCli.ContainerNamedExistsAsync(own, ct), "the pruning scope's own stopped container was not pruned");
         Assert.Equal("created", await DockerCli.StateAsync(t.VictimCreated, ct));
     }
 

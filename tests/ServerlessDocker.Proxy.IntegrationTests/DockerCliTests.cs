@@ -53,7 +53,7 @@ public sealed class DockerCliTests(ProxyEnvironment environment) : IAsyncLifetim
     [Fact(Timeout = 60000)]
     public async Task Attach_RunningContainer_StreamsOutputUntilExit()
     {
-        var id = (await DockerAsync(["run", "-d", "busybox", "sh", "-c", "sleep 3; echo attached-output"])).StandardOutput.Trim();
+        var id = (await DockerAsync(["run", "-d", "busybox", "sh", "-c", "sleep 8; echo attached-output"])).StandardOutput.Trim();
 
         var r = await DockerAsync(["attach", "--no-stdin", id]);
 

@@ -41,8 +41,9 @@ public sealed class SocketInjectionTests(ProxyEnvironment environment)
         var since = DateTimeOffset.UtcNow.AddSeconds(-1).ToUnixTimeSeconds();
         var policy = new ProxyPolicy { LeftoverGrace = TimeSpan.FromSeconds(60) };
 
-        // The child outlives the function's call by about 3 s; under the old teardown it was killed (137) at once.
-        var result = await docker.Command(ClientImage, ["sh", "-c", $"docker run -d --label leak={marker} busybox sleep 3 >/dev/null"])
+        // The child outlives the function's call by about 10 s (long enough to be seen running on a loaded machine,
+        // well inside the 60 s grace); a teardown without grace would kill it (137) at once.
+        var result = await docker.Command(ClientImage, ["sh", "-c", $"docker run -d --label leak={marker} busybox sleep 10 >/dev/null"])
             .WithScopedDockerAccess(environment.Proxy, policy)
             .ExecuteBufferedAsync(ct);
         Assert.Equal(0, result.ExitCode);

@@ -44,7 +44,7 @@ public sealed class Tenants
             return r.StandardOutput.Trim();
         }
 
-        var running = await Victim("run", "-d", "--name", $"victim-run-{id}", "busybox", "sleep", "600");
+        var running = await Victim("run", "-d", "--name", $"victim-run-{id}", "busybox", "sleep", "86400");
         var created = await Victim("create", "--name", $"victim-created-{id}", "busybox", "true");
         await Victim("volume", "create", $"victim-vol-{id}");
         var network = await Victim("network", "create", "--internal", $"victim-net-{id}");
@@ -58,7 +58,7 @@ public sealed class Tenants
         Assert.True(exec.Status == 201, exec.ToString());
         var execId = System.Text.Json.JsonDocument.Parse(exec.Body).RootElement.GetProperty("Id").GetString()!;
 
-        var attackerRun = await DockerCli.ThroughAsync(attacker, cancellationToken, ["run", "-d", "--name", $"attacker-run-{id}", "busybox", "sleep", "600"]);
+        var attackerRun = await DockerCli.ThroughAsync(attacker, cancellationToken, ["run", "-d", "--name", $"attacker-run-{id}", "busybox", "sleep", "86400"]);
         Assert.True(attackerRun.ExitCode == 0, attackerRun.ToString());
 
         return new Tenants(attacker, victim)

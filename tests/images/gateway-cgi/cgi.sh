@@ -61,7 +61,7 @@ case "$PATH_INFO" in
   /stream)
     crlf "Content-Type: text/plain" ""
     echo "first"
-    sleep 2
+    sleep 4
     echo "second"
     ;;
   /sleep)
